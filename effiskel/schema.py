@@ -1,0 +1,130 @@
+"""Arrow schemas of every table effiskel writes, declared once.
+
+Each stage reads the previous stage's table and writes its own as a directory
+of Parquet shards (`OUT/<table>/`). Other stages, tests and users rely on the
+columns named here; stages may add columns but never rename these.
+
+Status columns: ``status`` is ``"ok"`` or an error kind (``"error"``,
+``"skipped"``, ``"dropped"``); ``reason`` says why in words a user can act on.
+Bad input never vanishes: it becomes a row with a status and a reason.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+# One test case. stdio mode: `input` is the text fed on stdin and `output`
+# the expected stdout. call mode: `input` is a Python literal expression of the
+# argument list (e.g. "[[1, 2], 3]") and `output` a Python literal expression
+# of the expected return value; see effiskel.sandbox.values.
+TEST = pa.struct([("input", pa.string()), ("output", pa.string())])
+
+TASKS = pa.schema(
+    [
+        ("task_id", pa.string()),
+        ("source", pa.string()),
+        ("language", pa.string()),
+        ("prompt", pa.string()),  # N: the task text given to the model
+        ("mode", pa.string()),  # "stdio" | "call"
+        ("entry_point", pa.string()),  # function name in call mode, else null
+        ("tests", pa.list_(TEST)),
+        ("checker", pa.string()),  # Python source defining check(input, expected, output) or null
+        ("float_tolerance", pa.float64()),  # 0 = exact token match
+        ("time_limit_s", pa.float64()),  # per-test CPU limit from the source, or null
+        ("metadata", pa.string()),  # JSON object of source-specific extras
+        ("status", pa.string()),
+        ("reason", pa.string()),
+    ]
+)
+
+SOLUTIONS = pa.schema(
+    [
+        ("task_id", pa.string()),
+        ("solution_id", pa.string()),
+        ("code", pa.string()),
+        ("origin", pa.string()),  # where it came from: "apps", "canonical", "mini:linear", ...
+        ("language", pa.string()),
+        ("status", pa.string()),
+        ("reason", pa.string()),
+    ]
+)
+
+RUNS = pa.schema(
+    [
+        ("task_id", pa.string()),
+        ("solution_id", pa.string()),
+        ("verdict", pa.string()),  # AC | WA | TLE | MLE | RE | OLE | SE (or SKIP for unreadable input)
+        ("tests_passed", pa.int32()),
+        ("tests_total", pa.int32()),
+        # The paper's T: mean over inputs of the mean over repeats (ns). Null unless AC.
+        ("time_ns", pa.float64()),
+        ("median_ns", pa.float64()),  # mean over inputs of the per-input median
+        ("ci_low_ns", pa.float64()),  # 95 % confidence interval of T
+        ("ci_high_ns", pa.float64()),
+        ("repeats", pa.int32()),  # timed runs per input actually made
+        ("max_rss_kb", pa.int64()),
+        ("test_times_ns", pa.list_(pa.float64())),  # per-input mean times
+        ("detail", pa.string()),  # first failing test's detail, for humans
+    ]
+)
+
+EFFICIENT = pa.schema(
+    [
+        ("task_id", pa.string()),
+        ("solution_id", pa.string()),
+        ("role", pa.string()),  # "top_k" | "slowest" | "incorrect"
+        ("rank", pa.int32()),  # 1 = fastest among correct; null for incorrect
+        ("code", pa.string()),
+        ("time_ns", pa.float64()),
+        ("verdict", pa.string()),
+        ("prompt", pa.string()),
+        ("source", pa.string()),
+        ("mode", pa.string()),
+        ("entry_point", pa.string()),
+    ]
+)
+
+SKELETONS = pa.schema(
+    [
+        ("task_id", pa.string()),
+        ("solution_id", pa.string()),  # the reference C_ref
+        ("strategy", pa.string()),  # "sms" | "sss" | "tas"
+        ("prompt", pa.string()),  # N
+        ("code", pa.string()),  # C
+        ("skeleton", pa.string()),  # S, with <MASK> for each masked run on a line
+        ("char_mask", pa.string()),  # one "0"/"1" per character of code; "1" = skeleton
+        ("kept_fraction", pa.float64()),  # fraction of C's tokens kept in the skeleton
+        ("num_masks", pa.int32()),  # number of <MASK> spans in S
+        ("num_solutions", pa.int32()),  # K actually used
+        ("status", pa.string()),
+        ("reason", pa.string()),
+    ]
+)
+
+ALL = {
+    "tasks": TASKS,
+    "solutions": SOLUTIONS,
+    "runs": RUNS,
+    "efficient": EFFICIENT,
+    "skeletons": SKELETONS,
+}
+
+
+def empty_row(schema: pa.Schema) -> dict:
+    """A row of `schema` with every column null, to fill in."""
+    return {name: None for name in schema.names}
+
+
+def to_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
+    """Rows (dicts) to a table of exactly `schema`; missing columns are null.
+
+    Raises ValueError naming the column when a value does not fit its type.
+    """
+    cols = {}
+    for field in schema:
+        values = [r.get(field.name) for r in rows]
+        try:
+            cols[field.name] = pa.array(values, type=field.type)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
+            raise ValueError(f"column {field.name!r} ({field.type}): {e}") from e
+    return pa.Table.from_pydict(cols, schema=schema)
