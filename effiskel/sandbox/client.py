@@ -71,7 +71,8 @@ class Sandbox:
         self._scratch: str | None = None
         self._log: str | None = None
         self.isolation: dict = {}
-        self.restarts = 0
+        self.restarts = 0  # servers started after the first (each after a failure)
+        self._started = False
         self._finalizer = weakref.finalize(self, _stop, [None])
 
     # -- lifecycle -------------------------------------------------------------------
@@ -96,7 +97,9 @@ class Sandbox:
             return
         if self._proc is not None:
             self._stop_server()
+        if self._started:
             self.restarts += 1
+        self._started = True
         self._scratch = tempfile.mkdtemp(prefix="effiskel-sandbox-", dir=self._scratch_root)
         self._log = self._scratch + ".log"
         # The server's environment is the programs' environment: clean, with the

@@ -299,14 +299,16 @@ class Server:
         rec, status = out["record"], out["status"]
         if not out["started"]:
             return "SE", "sandbox harness failed before the program ran: " + out["stderr"][-500:]
+        # The output limit is checked first: a program past it that keeps going
+        # (e.g. ignoring write errors) hit that limit before any time limit.
+        if out["stdout_size"] > limits["max_output_bytes"]:
+            return "OLE", f"output over {limits['max_output_bytes']} bytes"
         if out["timed_out"]:
             return "TLE", f"wall time limit {out['wall_limit_s']:.3g} s"
         if out["cpu_ns"] > out["cpu_limit_s"] * 1e9 or (
             os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU
         ):
             return "TLE", f"CPU time limit {out['cpu_limit_s']:.3g} s"
-        if out["stdout_size"] > limits["max_output_bytes"]:
-            return "OLE", f"output over {limits['max_output_bytes']} bytes"
         if rec is None:
             if os.WIFSIGNALED(status):
                 sig = signal.Signals(os.WTERMSIG(status)).name
