@@ -1,0 +1,101 @@
+"""The `effiskel` command: one verb per job (see ARCHITECTURE.md, "The command line").
+
+Each verb's work lives in the library or in `jobs/`; this module only parses
+arguments, so `effiskel --help` is fast and a CPU-only head node never imports
+DeepSpeed or torch just to print usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+class UsageError(Exception):
+    """Bad command-line input; printed without a traceback, exit code 2."""
+
+
+def _read_tests(path: Path):
+    from effiskel.sandbox import TestCase
+
+    if not path.is_file():
+        raise UsageError(f"tests file {path} does not exist")
+    tests = []
+    for i, line in enumerate(path.read_text().splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            tests.append(TestCase(str(row["input"]), None if row.get("output") is None
+                                  else str(row["output"])))
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            raise UsageError(
+                f"{path}:{i}: each line must be a JSON object with 'input' (and 'output'): {e}"
+            ) from None
+    if not tests:
+        raise UsageError(f"tests file {path} holds no tests")
+    return tests
+
+
+def cmd_run_tests(args) -> int:
+    from effiskel.sandbox import Limits, Sandbox
+
+    program = Path(args.program)
+    if not program.is_file():
+        raise UsageError(f"program {program} does not exist")
+    if args.mode == "call" and not args.entry_point:
+        raise UsageError("--mode call needs --entry-point (the function to call)")
+    tests = _read_tests(Path(args.tests))
+    limits = Limits(cpu_time_s=args.time_limit, memory_mb=args.memory_mb)
+    with Sandbox(limits, isolation=args.isolation) as sb:
+        result = sb.run(
+            program.read_text(errors="surrogateescape"), tests, mode=args.mode,
+            entry_point=args.entry_point, repeat=args.repeat,
+            stop_on_failure=not args.all_tests,
+        )
+    if args.json:
+        print(json.dumps(result.to_json()))
+        return 0
+    print(f"{'test':>4}  {'verdict':7}  {'mean time':>12}  {'max RSS':>10}  detail")
+    for i, t in enumerate(result.tests):
+        tm = f"{t.time_ns / 1e6:9.3f} ms" if t.time_ns is not None else "-"
+        print(f"{i:>4}  {t.verdict!s:7}  {tm:>12}  {t.max_rss_kb:>7} KB  {t.detail[:60]}")
+    print(f"verdict: {result.verdict}  ({result.tests_passed}/{len(tests)} tests passed)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="effiskel", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    rt = sub.add_parser("run-tests", help="run one program on its tests in the sandbox")
+    rt.add_argument("--program", required=True, help="the Python program (a .py file)")
+    rt.add_argument("--tests", required=True,
+                    help="JSONL, one {\"input\": ..., \"output\": ...} per line; call mode: "
+                         "Python literal text of the argument list and of the return value")
+    rt.add_argument("--mode", choices=["stdio", "call"], default="stdio")
+    rt.add_argument("--entry-point", help="function to call in call mode (or Class.method)")
+    rt.add_argument("--repeat", type=int, default=1, help="timed runs per test")
+    rt.add_argument("--time-limit", type=float, default=5.0, help="CPU seconds per run")
+    rt.add_argument("--memory-mb", type=int, default=512, help="memory per run, MB")
+    rt.add_argument("--all-tests", action="store_true", help="do not stop at the first failure")
+    rt.add_argument("--isolation", choices=["auto", "process"], default="auto",
+                    help="auto: kernel namespaces where allowed; process: in-process guard only")
+    rt.add_argument("--json", action="store_true", help="print one JSON object")
+    rt.set_defaults(func=cmd_run_tests)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as e:
+        print(f"effiskel {args.command}: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
