@@ -5,7 +5,7 @@ program in, and `server.py` for how one run works.
 """
 
 from effiskel.sandbox.client import Sandbox, SandboxError
-from effiskel.sandbox.types import LineProfile, Limits, RunResult, TestCase, TestResult, Verdict
+from effiskel.sandbox.types import Limits, LineProfile, RunResult, TestCase, TestResult, Verdict
 
 __all__ = [
     "Sandbox", "SandboxError", "Limits", "TestCase", "TestResult", "RunResult", "LineProfile",

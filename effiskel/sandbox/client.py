@@ -24,7 +24,7 @@ import weakref
 from pathlib import Path
 
 from effiskel.sandbox import server as _server
-from effiskel.sandbox.types import LineProfile, Limits, RunResult, TestCase, TestResult, Verdict
+from effiskel.sandbox.types import Limits, LineProfile, RunResult, TestCase, TestResult, Verdict
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -76,7 +76,7 @@ class Sandbox:
         self._finalizer = weakref.finalize(self, _stop, [None])
 
     # -- lifecycle -------------------------------------------------------------------
-    def __enter__(self) -> "Sandbox":
+    def __enter__(self) -> Sandbox:
         self.start()
         return self
 
@@ -170,6 +170,7 @@ class Sandbox:
         entry_point: str | None = None,
         checker: str | None = None,
         float_tolerance: float = 0.0,
+        output_rule: str | None = None,
         repeat: int = 1,
         stop_on_failure: bool = True,
         limits: Limits | None = None,
@@ -181,12 +182,16 @@ class Sandbox:
         the test's argument list and its return value compared. A test whose
         expected output is None is not judged; its output is captured instead.
         With `stop_on_failure`, tests after the first failing one are not run.
+        `output_rule` "is_not_none" compares only whether the return value is
+        None (see values.apply_output_rule). A checker sees the arguments as
+        the call left them, so in-place tasks can be judged.
         """
         cases = _cases(tests, mode, entry_point)
         lim = limits or self.limits
         req = {
             "op": "run", "program": program, "tests": cases, "mode": mode,
             "entry_point": entry_point, "checker": checker, "float_tolerance": float_tolerance,
+            "output_rule": output_rule,
             "repeat": max(1, int(repeat)), "stop_on_failure": stop_on_failure,
             "limits": _limits_dict(lim, self._profile_slowdown),
         }

@@ -159,7 +159,9 @@ class Server:
         mode, entry = req["mode"], req.get("entry_point")
         res = _test()
         for _ in range(max(1, req.get("repeat", 1))):
-            out = self._run_once(code, mode, entry, stdin_fd, args, limits, profile=False)
+            out = self._run_once(code, mode, entry, stdin_fd, args, limits, profile=False,
+                                 call={"output_rule": req.get("output_rule"),
+                                       "want_args": checker is not None})
             res["max_rss_kb"] = max(res["max_rss_kb"], out["max_rss_kb"])
             res["stdout_bytes"] = out["stdout_size"]
             verdict, detail = self._outcome(out, mode, limits)
@@ -186,7 +188,7 @@ class Server:
         import line_profiler  # noqa: F401 - once here, not in every profiled child
         lines: dict[int, list[int]] = {}
         verdict, detail = "AC", ""
-        for inp, expected_text in req["tests"]:
+        for inp, _expected in req["tests"]:
             try:
                 stdin_fd, args, _ = self._prepare(req["mode"], inp, None)
             except Exception as e:
@@ -248,14 +250,16 @@ class Server:
             while view:
                 view = view[os.write(fd, view):]
             return fd, None, expected_text
-        args = values.decode(inp)
+        args = values.from_literal(inp)
         if not isinstance(args, (list, tuple)):
             raise ValueError(f"call-mode input must be a list of arguments, got {inp[:80]!r}")
-        expected = None if expected_text is None else values.decode(expected_text)
+        expected = None if expected_text is None else values.from_literal(expected_text)
         return None, list(args), expected
 
     # -- one run -------------------------------------------------------------------
-    def _run_once(self, code, mode, entry, stdin_fd, args, limits, profile: bool) -> dict:
+    def _run_once(self, code, mode, entry, stdin_fd, args, limits, profile: bool,
+                  call: dict | None = None) -> dict:
+        """One fork. `call`: call-mode options {output_rule, want_args}."""
         scale = limits.get("profile_slowdown", 10.0) if profile else 1.0
         cpu_s, wall_s = limits["cpu_time_s"] * scale, limits["wall_s"] * scale
         workdir = self.workdir
@@ -276,7 +280,8 @@ class Server:
                 pid = os.fork()
                 if pid == 0:  # ---- child: never returns
                     _child(self.iso, code, mode, entry, args, limits, workdir, self.stdio,
-                           (in_fd, out_fd, err_fd, res_fd), cpu_s, nproc, baseline, profile)
+                           (in_fd, out_fd, err_fd, res_fd), cpu_s, nproc, baseline, profile,
+                           call or {"output_rule": None, "want_args": False})
             finally:
                 if pid != 0:
                     self.iso.after_fork()
@@ -348,7 +353,9 @@ class Server:
             return "WA", rec["value_error"]
         got = rec["value"]
         if checker is not None:
-            ok = _call_checker(checker, values.decode(inp), expected, got)  # a fresh copy
+            # the arguments as the call left them: in-place tasks are judged on them
+            args = rec["args"] if "args" in rec else values.from_literal(inp)
+            ok = _call_checker(checker, args, expected, got)
         else:
             ok = values.values_equal(got, expected, tol)
         return ("AC", "") if ok else ("WA", f"returned {_short(got)}, expected {_short(expected)}")
@@ -377,7 +384,7 @@ def _captured(out: dict, mode: str) -> str:
     rec = out["record"]
     if "value_error" in rec:
         raise TypeError(rec["value_error"])
-    return values.encode(rec["value"])
+    return values.to_literal(rec["value"])
 
 
 def _call_checker(checker, inp, expected, got) -> bool:
@@ -456,7 +463,7 @@ def _collect(out_fd, err_fd, res_fd, status, ru, timed_out, wall_ns, limits, cpu
 
 # ---------------------------------------------------------------------------- the child
 def _child(iso, code, mode, entry, args, limits, workdir, stdio, fds, cpu_s, nproc, baseline,
-           profile):
+           profile, call):
     """Runs in the forked child. Never returns."""
     try:
         _setup_child(iso, limits, workdir, stdio, fds, cpu_s, nproc, baseline)
@@ -467,7 +474,8 @@ def _child(iso, code, mode, entry, args, limits, workdir, stdio, fds, cpu_s, npr
         finally:
             os._exit(HARNESS_FAILED)
     try:
-        record = _run_program(code, mode, entry, args, profile)
+        record = _run_program(code, mode, entry, args, profile, call["output_rule"],
+                              call["want_args"])
         _write_record(record)
     finally:
         os._exit(0)
@@ -523,7 +531,7 @@ def _setup_child(iso, limits, workdir, stdio, fds, cpu_s, nproc, baseline):
         isolation.install_audit_hook(workdir, deny_fork=not iso.nproc_binds)
 
 
-def _run_program(code, mode, entry, args, profile) -> dict:
+def _run_program(code, mode, entry, args, profile, output_rule=None, want_args=False) -> dict:
     filename = code.co_filename
     module = types.ModuleType("__main__")
     module.__file__ = filename
@@ -545,14 +553,19 @@ def _run_program(code, mode, entry, args, profile) -> dict:
             start_done = time.perf_counter_ns()
         else:
             body() if body else exec(code, g)  # module level: untimed, as in EvalPlus
-            fn = _entry(g, entry)
+            fn = values.resolve_entry_point(g, entry)
             start = time.perf_counter_ns()
             result = fn(*args)
             start_done = time.perf_counter_ns()
             try:
-                record["value"] = values.to_plain(result)
+                record["value"] = values.to_plain(values.apply_output_rule(result, output_rule))
             except TypeError as e:
                 record["value_error"] = str(e)
+            if want_args:
+                try:
+                    record["args"] = values.to_plain(args)
+                except TypeError:
+                    pass  # the checker then sees the arguments as given
     except SystemExit as e:
         start_done = time.perf_counter_ns()
         code_ = e.code
@@ -584,16 +597,6 @@ def _run_program(code, mode, entry, args, profile) -> dict:
     if profiler:
         record["lines"] = _line_stats(profiler[0], filename)
     return record
-
-
-def _entry(g: dict, entry: str):
-    """The function to call: `name`, or `Class.method` on a fresh instance (LeetCode style)."""
-    if "." in entry:
-        cls_name, meth = entry.split(".", 1)
-        return getattr(g[cls_name](), meth)
-    if entry not in g:
-        raise NameError(f"entry point {entry!r} is not defined by the program")
-    return g[entry]
 
 
 def _make_profiler(code):

@@ -47,7 +47,7 @@ class Limits:
     def wall_s(self) -> float:
         return self.wall_time_s if self.wall_time_s is not None else 2 * self.cpu_time_s + 1
 
-    def replace(self, **changes) -> "Limits":
+    def replace(self, **changes) -> Limits:
         return dataclasses.replace(self, **changes)
 
 

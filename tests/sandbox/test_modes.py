@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from effiskel.sandbox import Limits, Sandbox, TestCase, Verdict
-from effiskel.sandbox import values
+from effiskel.sandbox import Limits, Sandbox, TestCase, Verdict, values
 
 
 @pytest.fixture(scope="module")
@@ -94,12 +93,34 @@ def test_checker(sb):
     assert broken.verdict == Verdict.SE  # a broken checker is not the program's fault
 
 
+def test_checker_sees_arguments_as_the_call_left_them(sb):
+    # LeetCode "modify nums in-place" tasks (Mercury) are judged on the arguments
+    checker = "def check(input, expected, output):\n    return input[0] == expected\n"
+    prog = "def rotate(nums):\n    nums[:] = nums[-1:] + nums[:-1]\n"
+    r = sb.run(prog, [TestCase("[[1, 2, 3]]", "[3, 1, 2]")], mode="call", entry_point="rotate",
+               checker=checker)
+    assert r.verdict == Verdict.AC, r.detail
+    noop = sb.run("def rotate(nums):\n    pass\n", [TestCase("[[1, 2, 3]]", "[3, 1, 2]")],
+                  mode="call", entry_point="rotate", checker=checker)
+    assert noop.verdict == Verdict.WA
+
+
+def test_output_rule_is_not_none(sb):
+    # EvalPlus compares only "is not None" for MBPP tasks returning re.Match objects
+    prog = "import re\ndef m(s):\n    return re.match('a+', s)\n"
+    plain = sb.run(prog, [TestCase("['aa']", "True")], mode="call", entry_point="m")
+    assert plain.verdict == Verdict.WA and "not a plain value" in plain.detail
+    ruled = sb.run(prog, [TestCase("['aa']", "True"), TestCase("['b']", "False")], mode="call",
+                   entry_point="m", output_rule="is_not_none")
+    assert ruled.verdict == Verdict.AC, ruled.detail
+
+
 def test_capture_mode_returns_output(sb):
     r = sb.run(SUM, [TestCase("4 5", None)])
     assert r.verdict == Verdict.AC and r.tests[0].output.strip() == "9"
     c = sb.run("def f(x):\n    return {x: float('inf')}\n", [TestCase("[1]", None)],
                mode="call", entry_point="f")
-    assert values.decode(c.tests[0].output) == {1: math.inf}
+    assert values.from_literal(c.tests[0].output) == {1: math.inf}
 
 
 def test_repeats_are_timed(sb):
@@ -187,15 +208,15 @@ plain = st.recursive(
 @settings(max_examples=300, deadline=None)
 @given(plain)
 def test_encode_decode_round_trip(value):
-    again = values.decode(values.encode(value))
+    again = values.from_literal(values.to_literal(value))
     assert values.values_equal(again, value)
     assert type(again) is type(value)
 
 
 def test_decode_refuses_code():
     for text in ["__import__('os').system('true')", "open('x')", "(lambda: 1)()", "x.y"]:
-        with pytest.raises(values.BadTestValue):
-            values.decode(text)
+        with pytest.raises(ValueError):
+            values.from_literal(text)
 
 
 def test_values_equal_semantics():

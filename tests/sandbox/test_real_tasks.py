@@ -14,8 +14,7 @@ import json
 
 import pytest
 
-from effiskel.sandbox import Limits, Sandbox, TestCase, Verdict
-from effiskel.sandbox import values
+from effiskel.sandbox import Limits, Sandbox, TestCase, Verdict, values
 from tests.conftest import shared_data
 
 
@@ -63,7 +62,7 @@ def test_humanevalplus_call_mode(sb):
     for row in rows:
         solution = row["prompt"] + row["canonical_solution"]
         inputs = row["base_input"] + row["plus_input"][:5]
-        tests = [TestCase(values.encode(args), None) for args in inputs]
+        tests = [TestCase(values.to_literal(args), None) for args in inputs]
         kw = dict(mode="call", entry_point=row["entry_point"], float_tolerance=row["atol"])
         captured = sb.run(solution, tests, **kw)
         assert captured.verdict == Verdict.AC, (row["task_id"], captured.detail)
