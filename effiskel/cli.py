@@ -66,6 +66,29 @@ def cmd_run_tests(args) -> int:
     return 0
 
 
+def cmd_profile(args) -> int:
+    from dataclasses import replace
+
+    from data_pipeline.profile import ProfileConfig, format_summary, run, validate
+    from effiskel.config import ConfigError, load
+
+    try:
+        cfg = load(ProfileConfig, args.config, args.overrides)
+    except ConfigError as e:
+        raise UsageError(str(e)) from None
+    flags = {"source": args.source, "data": args.data, "out": args.out, "top_k": args.top_k,
+             "repeat": args.repeat, "address": args.address, "workers": args.workers}
+    cfg = replace(cfg, **{k: v for k, v in flags.items() if v is not None})
+    if args.time_limit is not None:
+        cfg.limits.cpu_time_s = args.time_limit
+    try:
+        validate(cfg)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    print(format_summary(run(cfg)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="effiskel", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -85,6 +108,20 @@ def build_parser() -> argparse.ArgumentParser:
                     help="auto: kernel namespaces where allowed; process: in-process guard only")
     rt.add_argument("--json", action="store_true", help="print one JSON object")
     rt.set_defaults(func=cmd_run_tests)
+
+    pr = sub.add_parser("profile", help="Stage 1: run, time and rank every solution (Ray Data)")
+    pr.add_argument("--source", help="mini, apps, codenet, humaneval, humanevalplus, mbppplus, "
+                                     "enamel, effibench or mercury")
+    pr.add_argument("--data", help="path to the source's files (not needed for mini)")
+    pr.add_argument("--out", help="output directory (tasks/, runs/, efficient/)")
+    pr.add_argument("--top-k", type=int, help="fastest correct solutions kept per task (5)")
+    pr.add_argument("--repeat", type=int, help="timed runs per test input (30)")
+    pr.add_argument("--time-limit", type=float, help="CPU seconds per run (5)")
+    pr.add_argument("--workers", type=int, help="sandbox actors (default: every CPU)")
+    pr.add_argument("--address", help="Ray cluster to join (default: embedded local Ray)")
+    pr.add_argument("--config", help="YAML file with more settings (a ProfileConfig)")
+    pr.add_argument("overrides", nargs="*", help="key.sub=value overrides, e.g. limits.memory_mb=1024")
+    pr.set_defaults(func=cmd_profile)
     return p
 
 

@@ -55,7 +55,7 @@ class Timing:
         cvs = [statistics.stdev(t) / statistics.mean(t) for t in self.times_ns if len(t) > 1]
         return statistics.median(cvs) if cvs else math.nan
 
-    def overlaps(self, other: "Timing") -> bool:
+    def overlaps(self, other: Timing) -> bool:
         return self.ci_low_ns <= other.ci_high_ns and other.ci_low_ns <= self.ci_high_ns
 
 
@@ -103,6 +103,12 @@ class Candidate:
     entry_point: str | None = None
     checker: str | None = None
     float_tolerance: float = 0.0
+    output_rule: str | None = None
+
+    def run(self, sandbox: Sandbox, repeat: int = 1, **kw) -> RunResult:
+        return sandbox.run(self.program, self.tests, mode=self.mode, entry_point=self.entry_point,
+                           checker=self.checker, float_tolerance=self.float_tolerance,
+                           output_rule=self.output_rule, repeat=repeat, **kw)
 
 
 @dataclass
@@ -134,8 +140,7 @@ def rank(
     failed: dict[str, Ranked] = {}
 
     def run(c: Candidate, n: int) -> None:
-        res = sandbox.run(c.program, c.tests, mode=c.mode, entry_point=c.entry_point,
-                          checker=c.checker, float_tolerance=c.float_tolerance, repeat=n)
+        res = c.run(sandbox, n)
         if res.verdict != Verdict.AC:
             failed[c.key] = Ranked(c.key, res.verdict, None, res.detail)
             times.pop(c.key, None)

@@ -65,6 +65,8 @@ RUNS = pa.schema(
         ("max_rss_kb", pa.int64()),
         ("test_times_ns", pa.list_(pa.float64())),  # per-input mean times
         ("detail", pa.string()),  # first failing test's detail, for humans
+        ("code", pa.string()),  # the solution, so later stages need not join
+        ("origin", pa.string()),
     ]
 )
 

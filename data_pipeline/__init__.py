@@ -1,0 +1,1 @@
+"""Ray Data graphs over the effiskel library: one module per stage."""

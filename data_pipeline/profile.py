@@ -1,0 +1,283 @@
+"""Stage 1 on Ray Data: profile a corpus into `runs` and an APPS+EFFI-style `efficient` set.
+
+    units of the source ──► ProfileUnits actors (one CPU and one sandbox each)
+                            load unit → fill expected outputs → tasks shard
+                            → per chunk of solutions: correctness + timing → runs shard
+                            → per task: rank, keep top-K/slowest/incorrect → efficient shard
+                       ──► driver: progress and the final summary (counts only)
+
+Work units come from the source loader (problem directories, record ranges),
+so the driver never holds the corpus. Every output is a shard named after its
+unit (see shards.py): a rerun after a crash — driver or worker — skips what is
+done and writes every row exactly once. A task's solutions always come from
+one unit, which lets the actor rank a task as soon as its chunks are done.
+
+Tables: OUT/tasks (every task, with status and reason; tests with expected
+outputs filled), OUT/runs (every solution: verdict and timing), OUT/efficient
+(the kept set, with role and rank), OUT/summary.json.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from data_pipeline.shards import read_shard, remove_partial, shard_name, shard_path, write_shard
+from effiskel.sandbox import Limits
+
+
+@dataclass
+class ProfileConfig:
+    """Stage 1: profile every solution of every task and keep the top-K per task."""
+
+    source: str = "mini"
+    """Task source: mini, apps, codenet, humaneval, humanevalplus, mbppplus, enamel, effibench, mercury."""
+    data: str | None = None
+    """Path to the source's data (a directory or file); the bundled suite for mini when unset."""
+    out: str = "out/profile"
+    """Output directory: tasks/, runs/, efficient/ Parquet shards and summary.json."""
+    top_k: int = 5
+    """Fastest correct solutions kept per task (the paper's K)."""
+    repeat: int = 30
+    """Timed runs per test input (the paper's R); the stored time is their mean."""
+    adaptive: bool = False
+    """Stop repeating a solution once its order among the task's solutions is settled."""
+    min_repeats: int = 5
+    """Adaptive mode: runs per input before the first check."""
+    max_incorrect: int = 3
+    """Incorrect solutions kept per task, for the preference baselines."""
+    chunk_size: int = 16
+    """Solutions per runs shard: the granularity of resuming within a task."""
+    workers: int | None = None
+    """Sandbox actors (one CPU each); default: every CPU of the cluster."""
+    address: str | None = None
+    """Ray cluster to join (e.g. ray://head:10001 or auto); default: an embedded local Ray."""
+    isolation: str = "auto"
+    """Sandbox isolation: auto (kernel namespaces where allowed) or process."""
+    limits: Limits = field(default_factory=Limits)
+    """Per-run limits of the sandbox (a task's own time limit is not applied)."""
+    preload: list[str] | None = None
+    """Modules the sandbox server imports once; default: effiskel.sandbox.server.DEFAULT_PRELOAD."""
+    source_options: dict = field(default_factory=dict)
+    """Options passed to the source loader (e.g. ENAMEL: levels)."""
+    progress: bool = True
+    """Show a progress bar."""
+
+
+# ----------------------------------------------------------------------------- worker side
+class ProfileUnits:
+    """Ray Data actor: owns one sandbox and processes one unit per call."""
+
+    def __init__(self, cfg: dict):
+        from effiskel.config import from_dict
+        from effiskel.sandbox import Sandbox
+        from effiskel.sandbox.server import DEFAULT_PRELOAD
+        from effiskel.tasks import get_source
+
+        self.cfg: ProfileConfig = from_dict(ProfileConfig, cfg)
+        self.source = get_source(self.cfg.source)
+        preload = tuple(self.cfg.preload) if self.cfg.preload is not None else DEFAULT_PRELOAD
+        self.sandbox = Sandbox(self.cfg.limits, isolation=self.cfg.isolation, preload=preload)
+
+    def __call__(self, batch: dict) -> dict:
+        rows = []
+        for unit in batch["unit"]:
+            rows.extend(process_unit(self.cfg, self.source, self.sandbox, str(unit)))
+        return {k: [r[k] for r in rows] for k in SUMMARY_KEYS}
+
+
+SUMMARY_KEYS = ("unit", "task_id", "status", "drop", "solutions", "verdicts", "kept", "resumed")
+
+
+def process_unit(cfg: ProfileConfig, source, sandbox, unit: str) -> list[dict]:
+    """Profile one unit of the source; returns one summary row per task."""
+    from effiskel import efficient_set
+    from effiskel.schema import EFFICIENT, RUNS, TASKS
+
+    name = shard_name(cfg.source, unit)
+    eff_path = shard_path(cfg.out, "efficient", name)
+    tasks_path = shard_path(cfg.out, "tasks", name)
+    unit_done = eff_path.exists()
+    opts = dict(cfg.source_options)
+    try:
+        pairs = source.load_unit(cfg.data, unit, **opts)
+    except Exception as e:  # a loader bug must not take the stage down; the unit is reported
+        pairs = [(_crashed_task(cfg.source, unit, e), [])]
+    if tasks_path.exists():  # expected outputs were filled on an earlier run: reuse them
+        by_id = {t["task_id"]: t for t in read_shard(tasks_path)}
+        pairs = [(by_id.get(t["task_id"], t), sols) for t, sols in pairs]
+    else:
+        pairs = [(efficient_set.fill_expected_outputs(sandbox, t, sols), sols) for t, sols in pairs]
+        write_shard([t for t, _ in pairs], TASKS, tasks_path)
+    summaries, efficient_rows = [], []
+    for task, sols in pairs:
+        runs, resumed = [], unit_done
+        for ci in range(0, max(len(sols), 1), cfg.chunk_size):
+            chunk = sols[ci:ci + cfg.chunk_size]
+            path = shard_path(cfg.out, "runs", shard_name(cfg.source, unit, task["task_id"], ci))
+            if path.exists():
+                runs += read_shard(path)
+                resumed = True
+                continue
+            rows = efficient_set.profile_solutions(
+                sandbox, task, chunk, repeat=cfg.repeat, adaptive=cfg.adaptive,
+                min_repeats=cfg.min_repeats)
+            write_shard(rows, RUNS, path)
+            runs += rows
+        kept, drop = efficient_set.select_efficient(task, runs, cfg.top_k, cfg.max_incorrect)
+        efficient_rows += kept
+        summaries.append({
+            "unit": unit, "task_id": task["task_id"], "status": task["status"],
+            "drop": drop or (task.get("reason") or "").split(":")[0],
+            "solutions": len(sols),
+            "verdicts": json.dumps(Counter(r["verdict"] for r in runs)),
+            "kept": len(kept), "resumed": resumed,
+        })
+    if not unit_done:
+        write_shard(efficient_rows, EFFICIENT, eff_path)  # last: marks the unit done
+    return summaries
+
+
+def _crashed_task(source: str, unit: str, exc: Exception) -> dict:
+    from effiskel.tasks.common import error_task
+
+    return error_task(f"{source}/{unit}", source, "loader-crashed",
+                      f"loading unit {unit!r} raised {type(exc).__name__}: {exc}")
+
+
+# ----------------------------------------------------------------------------- driver side
+class Summary:
+    """Counts for the progress bar and the final report (never the corpus itself)."""
+
+    def __init__(self):
+        self.tasks_in = 0
+        self.tasks_kept = 0
+        self.dropped: Counter = Counter()
+        self.task_errors: Counter = Counter()
+        self.verdicts: Counter = Counter()
+        self.solutions = 0
+        self.efficient_rows = 0
+        self.resumed_tasks = 0
+
+    def add(self, row: dict) -> None:
+        self.tasks_in += 1
+        self.solutions += int(row["solutions"])
+        self.verdicts.update(json.loads(row["verdicts"]))
+        self.efficient_rows += int(row["kept"])
+        self.resumed_tasks += bool(row["resumed"])
+        if int(row["kept"]):
+            self.tasks_kept += 1
+        else:
+            self.dropped[row["drop"] or "unknown"] += 1
+        if row["status"] != "ok":
+            self.task_errors[row["drop"] or "error"] += 1
+
+    def to_dict(self, seconds: float) -> dict:
+        return {
+            "tasks_in": self.tasks_in, "tasks_kept": self.tasks_kept,
+            "tasks_dropped": dict(self.dropped), "solutions": self.solutions,
+            "solutions_by_verdict": dict(self.verdicts),
+            "efficient_rows": self.efficient_rows, "resumed_tasks": self.resumed_tasks,
+            "seconds": round(seconds, 1),
+        }
+
+
+def format_summary(s: dict) -> str:
+    lines = [
+        f"tasks: {s['tasks_in']} in, {s['tasks_kept']} kept, "
+        f"{s['tasks_in'] - s['tasks_kept']} dropped",
+    ]
+    for why, n in sorted(s["tasks_dropped"].items(), key=lambda kv: -kv[1]):
+        lines.append(f"  dropped {n:6d}  {why}")
+    verdicts = ", ".join(f"{v} {n}" for v, n in sorted(s["solutions_by_verdict"].items()))
+    lines.append(f"solutions: {s['solutions']} ({verdicts})")
+    lines.append(f"efficient set: {s['efficient_rows']} rows; "
+                 f"{s['resumed_tasks']} tasks resumed from an earlier run; {s['seconds']} s")
+    return "\n".join(lines)
+
+
+def init_ray(address: str | None, num_cpus: int | None = None) -> None:
+    """Join `address`, or start an embedded local Ray (no-op if already started)."""
+    import ray
+
+    if ray.is_initialized():
+        return
+    if address:
+        ray.init(address=address, log_to_driver=False)  # joining: never pass num_cpus
+    else:
+        ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False)
+
+
+def validate(cfg: ProfileConfig) -> None:
+    """Fail before Ray starts, naming the bad input."""
+    from effiskel.tasks import get_source
+
+    get_source(cfg.source)  # raises listing the valid names
+    if cfg.source != "mini" and not cfg.data:
+        raise ValueError(f"source {cfg.source!r} needs --data (a path to its files)")
+    if cfg.data and not Path(cfg.data).exists():
+        raise ValueError(f"data path {cfg.data} does not exist")
+    if cfg.top_k < 1 or cfg.repeat < 1 or cfg.chunk_size < 1:
+        raise ValueError("top_k, repeat and chunk_size must be at least 1")
+    if cfg.isolation not in ("auto", "process"):
+        raise ValueError(f"isolation must be auto or process, not {cfg.isolation!r}")
+
+
+def run(cfg: ProfileConfig) -> dict:
+    """Run Stage 1 and return its summary (also written to OUT/summary.json)."""
+    import ray
+    from ray.data import ActorPoolStrategy, DataContext
+
+    from effiskel.tasks import get_source
+
+    validate(cfg)
+    start = time.time()
+    Path(cfg.out).mkdir(parents=True, exist_ok=True)
+    remove_partial(cfg.out)
+    (Path(cfg.out) / "config.json").write_text(json.dumps(dataclasses.asdict(cfg), indent=2))
+    units = get_source(cfg.source).units(cfg.data, **cfg.source_options)
+    init_ray(cfg.address, cfg.workers)
+    workers = cfg.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+    workers = max(1, min(workers, len(units)))
+    ctx = DataContext.get_current()
+    ctx.enable_progress_bars = False
+    ctx.execution_options.preserve_order = False
+    summary = Summary()
+    if units:
+        ds = ray.data.from_items([{"unit": u} for u in units], override_num_blocks=len(units))
+        ds = ds.map_batches(
+            ProfileUnits,
+            fn_constructor_kwargs={"cfg": dataclasses.asdict(cfg)},
+            batch_size=1,
+            compute=ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),
+            num_cpus=1,
+            max_restarts=-1,  # a worker that dies is replaced and its unit retried
+            max_task_retries=-1,
+        )
+        bar = _progress(len(units), cfg.progress)
+        done_units = set()
+        for batch in ds.iter_batches(batch_size=None, batch_format="pandas"):
+            for row in batch.to_dict("records"):
+                summary.add(row)
+                if row["unit"] not in done_units:
+                    done_units.add(row["unit"])
+                    bar.update(1)
+            bar.set_postfix(tasks=summary.tasks_in, solutions=summary.solutions,
+                            kept=summary.tasks_kept)
+        bar.close()
+    result = summary.to_dict(time.time() - start)
+    result.update(source=cfg.source, workers=workers, out=str(cfg.out))
+    (Path(cfg.out) / "summary.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="unit", desc="profile", disable=not enabled,
+                dynamic_ncols=True, mininterval=0.5)
+
