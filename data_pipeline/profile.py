@@ -132,7 +132,7 @@ def process_unit(cfg: ProfileConfig, source, sandbox, unit: str) -> list[dict]:
         efficient_rows += kept
         summaries.append({
             "unit": unit, "task_id": task["task_id"], "status": task["status"],
-            "drop": drop or (task.get("reason") or "").split(":")[0],
+            "drop": _drop_reason(drop, task),
             "solutions": len(sols),
             "verdicts": json.dumps(Counter(r["verdict"] for r in runs)),
             "kept": len(kept), "resumed": resumed,
@@ -140,6 +140,16 @@ def process_unit(cfg: ProfileConfig, source, sandbox, unit: str) -> list[dict]:
     if not unit_done:
         write_shard(efficient_rows, EFFICIENT, eff_path)  # last: marks the unit done
     return summaries
+
+
+def _drop_reason(drop: str | None, task: dict) -> str:
+    """Why a task is not in the efficient set; unusable tasks say what was wrong."""
+    from effiskel.efficient_set import DROP_UNUSABLE
+    from effiskel.tasks.common import reason_kind
+
+    if drop == DROP_UNUSABLE:
+        return f"{drop}: {reason_kind(task.get('reason')) or task.get('status')}"
+    return drop or ""
 
 
 def _crashed_task(source: str, unit: str, exc: Exception) -> dict:
@@ -255,8 +265,8 @@ def run(cfg: ProfileConfig) -> dict:
             batch_size=1,
             compute=ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),
             num_cpus=1,
-            max_restarts=-1,  # a worker that dies is replaced and its unit retried
-            max_task_retries=-1,
+            # Ray Data restarts a dead actor and retries its unit by default
+            # (max_restarts = max_task_retries = -1); the shards make that safe.
         )
         bar = _progress(len(units), cfg.progress)
         done_units = set()

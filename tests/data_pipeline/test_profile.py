@@ -1,0 +1,187 @@
+"""Stage 1 on real local Ray: tables, efficient set, summary, and resuming after crashes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pyarrow.dataset as pads
+import pytest
+
+from data_pipeline.profile import ProfileConfig, run
+from effiskel.sandbox import Limits
+from tests.data_pipeline.conftest import make_corpus
+
+
+def table(out: Path, name: str) -> list[dict]:
+    return pads.dataset(out / name, format="parquet").to_table().to_pylist()
+
+
+def cfg_for(corpus: Path, out: Path, **kw) -> ProfileConfig:
+    base = dict(source="mini", data=str(corpus), out=str(out), repeat=2, top_k=3,
+                chunk_size=2, workers=2, progress=False, limits=Limits(cpu_time_s=2))
+    base.update(kw)
+    return ProfileConfig(**base)
+
+
+def test_profile_end_to_end(ray_session, corpus, work_dir):
+    out = work_dir / "out"
+    summary = run(cfg_for(corpus, out))
+
+    tasks = {t["task_id"]: t for t in table(out, "tasks")}
+    assert len(tasks) == 6
+    assert tasks["mini/9001"]["status"] == "error" and "9001" in tasks["mini/9001"]["reason"]
+
+    runs = table(out, "runs")
+    keys = Counter((r["task_id"], r["solution_id"]) for r in runs)
+    assert max(keys.values()) == 1, "a solution was profiled twice"
+    solutions_in = sum(len(json.loads((corpus / d / "solutions.json").read_text()))
+                       for d in ("0000", "0001", "0002", "9002", "9003"))
+    assert len(runs) >= solutions_in  # every readable solution has a row (9001's too)
+    verdicts = Counter(r["verdict"] for r in runs if r["task_id"] == "mini/9003")
+    assert verdicts == Counter({"WA": 1, "RE": 2})
+
+    eff = table(out, "efficient")
+    by_task: dict[str, list[dict]] = {}
+    for r in eff:
+        by_task.setdefault(r["task_id"], []).append(r)
+    assert set(by_task) == {"mini/0000", "mini/0001", "mini/0002"}
+    for task_id, rows in by_task.items():
+        top = sorted((r for r in rows if r["role"] == "top_k"), key=lambda r: r["rank"])
+        assert [r["rank"] for r in top] == [1, 2, 3]
+        assert [r["time_ns"] for r in top] == sorted(r["time_ns"] for r in top)
+        correct = [r for r in runs if r["task_id"] == task_id and r["verdict"] == "AC"]
+        assert top[0]["time_ns"] == min(r["time_ns"] for r in correct)
+        slowest = [r for r in rows if r["role"] == "slowest"]
+        assert slowest and slowest[0]["time_ns"] == max(r["time_ns"] for r in correct)
+        assert all(r["verdict"] != "AC" for r in rows if r["role"] == "incorrect")
+        assert all(r["prompt"] and r["code"] for r in rows)
+    timed = [r for r in runs if r["verdict"] == "AC"]
+    assert all(r["repeats"] == 2 and r["ci_low_ns"] <= r["time_ns"] <= r["ci_high_ns"]
+               for r in timed)
+
+    assert summary["tasks_in"] == 6 and summary["tasks_kept"] == 3
+    dropped = summary["tasks_dropped"]
+    assert dropped.get("no correct solution") == 1
+    assert sum(v for k, v in dropped.items() if k.startswith("unusable task")) == 2
+    assert json.loads((out / "summary.json").read_text()) == summary
+
+
+def test_tables_are_readable_by_pandas_and_datasets(ray_session, work_dir):
+    corpus = make_corpus(work_dir / "corpus", ["0004"], broken=False)
+    out = work_dir / "out"
+    run(cfg_for(corpus, out, workers=1))
+    import datasets
+    import pandas as pd
+
+    eff = pd.read_parquet(out / "efficient")
+    assert len(eff) > 0 and {"task_id", "rank", "role", "code"} <= set(eff.columns)
+    hf = datasets.Dataset.from_parquet([str(p) for p in (out / "runs").glob("*.parquet")])
+    assert "verdict" in hf.column_names and len(hf) > 0
+
+
+def test_rerun_skips_everything_and_adds_no_rows(ray_session, corpus, work_dir):
+    out = work_dir / "out"
+    run(cfg_for(corpus, out))
+    first = sorted((r["task_id"], r["solution_id"]) for r in table(out, "runs"))
+    mtimes = {p: p.stat().st_mtime for p in out.rglob("*.parquet")}
+    again = run(cfg_for(corpus, out))
+    assert again["resumed_tasks"] == again["tasks_in"] == 6
+    assert sorted((r["task_id"], r["solution_id"]) for r in table(out, "runs")) == first
+    assert {p: p.stat().st_mtime for p in out.rglob("*.parquet")} == mtimes  # nothing rewritten
+
+
+def _cli_env(build_dir: Path) -> dict:
+    env = dict(os.environ)
+    env["RAY_TMPDIR"] = str(build_dir / "ray-cli")  # keep Ray's files in build/
+    (build_dir / "ray-cli").mkdir(exist_ok=True)
+    return env
+
+
+def test_resume_after_killing_the_driver(build_dir, work_dir):
+    corpus = make_corpus(work_dir / "corpus",
+                         ["0000", "0001", "0002", "0003", "0004", "0005", "0006", "0007"],
+                         broken=False)
+    out = work_dir / "out"
+    cmd = [str(Path(sys.executable).parent / "effiskel"), "profile", "--source", "mini",
+           "--data", str(corpus), "--out", str(out), "--repeat", "3", "--workers", "2",
+           "chunk_size=2", "progress=false"]
+    proc = subprocess.Popen(cmd, env=_cli_env(build_dir), start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 240
+    while time.time() < deadline and len(list((out / "runs").glob("*.parquet"))) < 3:
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)  # the driver and everything it started
+    proc.wait()
+    partial = len(list((out / "efficient").glob("*.parquet")))
+    assert partial < 8, "the run finished before it could be killed"
+    done = subprocess.run(cmd, env=_cli_env(build_dir), capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["tasks_in"] == 8 and summary["tasks_kept"] == 8
+    assert summary["resumed_tasks"] >= 1
+    runs = Counter((r["task_id"], r["solution_id"]) for r in table(out, "runs"))
+    assert max(runs.values()) == 1 and len(runs) == summary["solutions"]
+    eff = Counter((r["task_id"], r["solution_id"]) for r in table(out, "efficient"))
+    assert max(eff.values()) == 1
+    assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
+
+
+def _profile_actor_pids() -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    if b"ProfileUnits" in f.read():
+                        pids.append(int(entry))
+            except OSError:
+                pass
+    return pids
+
+
+def test_resume_after_a_worker_dies(ray_session, work_dir):
+    corpus = make_corpus(work_dir / "corpus", ["0008", "0009", "0010", "0011", "0012"],
+                         broken=False)
+    out = work_dir / "out"
+    result = {}
+    t = threading.Thread(target=lambda: result.update(
+        s=run(cfg_for(corpus, out, repeat=3))))
+    t.start()
+    deadline = time.time() + 240
+    killed = False
+    while time.time() < deadline and t.is_alive() and not killed:
+        pids = _profile_actor_pids()
+        if pids and list((out / "runs").glob("*.parquet")):
+            os.kill(pids[0], signal.SIGKILL)
+            killed = True
+        time.sleep(0.1)
+    t.join(timeout=600)
+    assert killed, "no worker was seen to kill"
+    summary = result["s"]
+    assert summary["tasks_in"] == 5 and summary["tasks_kept"] == 5
+    runs = Counter((r["task_id"], r["solution_id"]) for r in table(out, "runs"))
+    assert max(runs.values()) == 1 and len(runs) == summary["solutions"]
+
+
+@pytest.mark.parametrize("overrides,message", [
+    (["--source", "nope"], "unknown task source"),
+    (["--source", "apps"], "needs --data"),
+    (["--source", "apps", "--data", "/nonexistent"], "does not exist"),
+    (["--source", "mini", "limits.bogus=1"], "unknown key"),
+])
+def test_profile_bad_input_fails_before_ray(work_dir, overrides, message):
+    start = time.time()
+    out = subprocess.run([str(Path(sys.executable).parent / "effiskel"), "profile", "--out",
+                          str(work_dir / "o"), *overrides], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 2 and message in out.stderr
+    assert time.time() - start < 20  # no Ray start-up
