@@ -325,6 +325,8 @@ class Server:
                 return "RE", "exited before returning a value"
             return "AC", ""
         kind = rec["kind"]
+        if kind == "harness_error":
+            return "SE", "sandbox harness failed: " + rec["msg"]
         if kind == "exception":
             if rec["exc"] == "MemoryError":
                 return "MLE", f"memory limit {limits['memory_mb']} MB"
@@ -474,8 +476,11 @@ def _child(iso, code, mode, entry, args, limits, workdir, stdio, fds, cpu_s, npr
         finally:
             os._exit(HARNESS_FAILED)
     try:
-        record = _run_program(code, mode, entry, args, profile, call["output_rule"],
-                              call["want_args"])
+        try:
+            record = _run_program(code, mode, entry, args, profile, call["output_rule"],
+                                  call["want_args"])
+        except BaseException:  # the harness itself, not the program: never judged AC
+            record = {"kind": "harness_error", "msg": traceback.format_exc()[-2000:]}
         _write_record(record)
     finally:
         os._exit(0)
@@ -612,7 +617,9 @@ def _make_profiler(code):
 
     def register(c):
         consts = tuple(register(k) if isinstance(k, types.CodeType) else k for k in c.co_consts)
-        dummy = types.FunctionType(c.replace(co_consts=consts), {})
+        # a closure's code needs cells to make a function of; empty ones do
+        cells = tuple(types.CellType() for _ in c.co_freevars)
+        dummy = types.FunctionType(c.replace(co_consts=consts), {}, closure=cells or None)
         lp.add_function(dummy)
         return dummy.__code__
 

@@ -168,6 +168,17 @@ def test_line_profile_counts_module_level_and_functions(sb):
     assert hottest == 8  # inclusive: the call site carries f's time
 
 
+def test_line_profile_with_closures_and_generators(sb):
+    prog = ("def main():\n"
+            "    xs = list(range(100))\n"
+            "    best = max(x * k for x in xs for k in (1, 2))\n"  # a closure over xs
+            "    print(best)\n"
+            "main()\n")
+    lp = sb.line_profile(prog, [TestCase("", None)])
+    assert lp.verdict == Verdict.AC, lp.detail
+    assert lp.lines[3][0] >= 1 and lp.lines[5] == (1, lp.lines[5][1])
+
+
 def test_line_profile_of_call_mode(sb):
     prog = "def f(xs):\n    ys = sorted(xs)\n    return ys[0]\n"
     lp = sb.line_profile(prog, [TestCase("[[3, 1, 2]]", None)], mode="call", entry_point="f")
