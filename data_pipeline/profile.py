@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from data_pipeline.common import cluster_workers, init_ray, progress, quiet_ray_data
 from data_pipeline.shards import read_shard, remove_partial, shard_name, shard_path, write_shard
 from effiskel.sandbox import Limits
 
@@ -210,18 +211,6 @@ def format_summary(s: dict) -> str:
     return "\n".join(lines)
 
 
-def init_ray(address: str | None, num_cpus: int | None = None) -> None:
-    """Join `address`, or start an embedded local Ray (no-op if already started)."""
-    import ray
-
-    if ray.is_initialized():
-        return
-    if address:
-        ray.init(address=address, log_to_driver=False)  # joining: never pass num_cpus
-    else:
-        ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False)
-
-
 def validate(cfg: ProfileConfig) -> None:
     """Fail before Ray starts, naming the bad input."""
     from effiskel.tasks import get_source
@@ -240,7 +229,7 @@ def validate(cfg: ProfileConfig) -> None:
 def run(cfg: ProfileConfig) -> dict:
     """Run Stage 1 and return its summary (also written to OUT/summary.json)."""
     import ray
-    from ray.data import ActorPoolStrategy, DataContext
+    from ray.data import ActorPoolStrategy
 
     from effiskel.tasks import get_source
 
@@ -251,11 +240,8 @@ def run(cfg: ProfileConfig) -> dict:
     (Path(cfg.out) / "config.json").write_text(json.dumps(dataclasses.asdict(cfg), indent=2))
     units = get_source(cfg.source).units(cfg.data, **cfg.source_options)
     init_ray(cfg.address, cfg.workers)
-    workers = cfg.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-    workers = max(1, min(workers, len(units)))
-    ctx = DataContext.get_current()
-    ctx.enable_progress_bars = False
-    ctx.execution_options.preserve_order = False
+    workers = cluster_workers(cfg.workers, len(units))
+    quiet_ray_data()
     summary = Summary()
     if units:
         ds = ray.data.from_items([{"unit": u} for u in units], override_num_blocks=len(units))
@@ -268,7 +254,7 @@ def run(cfg: ProfileConfig) -> dict:
             # Ray Data restarts a dead actor and retries its unit by default
             # (max_restarts = max_task_retries = -1); the shards make that safe.
         )
-        bar = _progress(len(units), cfg.progress)
+        bar = progress(len(units), "profile", cfg.progress)
         done_units = set()
         for batch in ds.iter_batches(batch_size=None, batch_format="pandas"):
             for row in batch.to_dict("records"):
@@ -283,11 +269,3 @@ def run(cfg: ProfileConfig) -> dict:
     result.update(source=cfg.source, workers=workers, out=str(cfg.out))
     (Path(cfg.out) / "summary.json").write_text(json.dumps(result, indent=2))
     return result
-
-
-def _progress(total: int, enabled: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="unit", desc="profile", disable=not enabled,
-                dynamic_ncols=True, mininterval=0.5)
-

@@ -89,6 +89,30 @@ def cmd_profile(args) -> int:
     return 0
 
 
+def cmd_extract(args) -> int:
+    from dataclasses import replace
+
+    from data_pipeline.extract import ExtractConfig, format_summary, run, validate
+    from effiskel.config import ConfigError, load
+
+    try:
+        cfg = load(ExtractConfig, args.config, args.overrides)
+        if args.strategy:
+            cfg.skeleton = replace(cfg.skeleton, strategies=tuple(
+                s.strip() for s in args.strategy.split(",") if s.strip()))
+    except (ConfigError, ValueError) as e:
+        raise UsageError(str(e)) from None
+    flags = {"input": args.input, "out": args.out, "address": args.address,
+             "workers": args.workers}
+    cfg = replace(cfg, **{k: v for k, v in flags.items() if v is not None})
+    try:
+        validate(cfg)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    print(format_summary(run(cfg)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="effiskel", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -122,6 +146,16 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--config", help="YAML file with more settings (a ProfileConfig)")
     pr.add_argument("overrides", nargs="*", help="key.sub=value overrides, e.g. limits.memory_mb=1024")
     pr.set_defaults(func=cmd_profile)
+
+    ex = sub.add_parser("extract", help="Stage 2: SMS/SSS/TAS skeletons of the efficient sets")
+    ex.add_argument("--in", dest="input", help="Stage 1's output directory")
+    ex.add_argument("--out", help="output directory (skeletons/)")
+    ex.add_argument("--strategy", help="comma-separated subset of sms,sss,tas (default: all)")
+    ex.add_argument("--workers", type=int, help="actors (default: every CPU)")
+    ex.add_argument("--address", help="Ray cluster to join (default: embedded local Ray)")
+    ex.add_argument("--config", help="YAML file with more settings (an ExtractConfig)")
+    ex.add_argument("overrides", nargs="*", help="key.sub=value overrides, e.g. skeleton.sss_threshold=0.9")
+    ex.set_defaults(func=cmd_extract)
     return p
 
 
