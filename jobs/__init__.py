@@ -1,0 +1,1 @@
+"""Ray job entrypoints, one per stage: `python -m jobs.<stage> --config FILE [key=value ...]`."""
