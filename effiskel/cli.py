@@ -113,6 +113,10 @@ def cmd_extract(args) -> int:
     return 0
 
 
+# Verbs whose job module parses its own arguments (`effiskel train -h` is the job's help).
+JOB_VERBS = {"train": "jobs.train", "demo": "jobs.demo"}
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="effiskel", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -156,10 +160,19 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--config", help="YAML file with more settings (an ExtractConfig)")
     ex.add_argument("overrides", nargs="*", help="key.sub=value overrides, e.g. skeleton.sss_threshold=0.9")
     ex.set_defaults(func=cmd_extract)
+
+    sub.add_parser("train", help="Stage 3: multi-task LoRA training, method effiskel | "
+                                 "efficoder (--config FILE [key=value ...]; see train -h)")
+    sub.add_parser("demo", help="the whole pipeline on the bundled mini suite, local Ray")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in JOB_VERBS:
+        import importlib
+
+        return importlib.import_module(JOB_VERBS[argv[0]]).main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
