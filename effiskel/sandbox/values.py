@@ -153,8 +153,10 @@ def stdio_equal(got: bytes, expected: str, float_tolerance: float = 0.0) -> bool
     """Token-by-token comparison of stdout with the expected text.
 
     Tokens are whitespace-separated, so trailing spaces and newlines do not
-    matter. With `float_tolerance` > 0 two tokens that both parse as numbers
-    match when they differ by at most that much, absolutely or relatively.
+    matter. With `float_tolerance` > 0 two tokens that both parse as numbers,
+    not both as integers, match when they differ by at most that much,
+    absolutely or relatively. Integers always compare exactly: a relative
+    tolerance would accept 1000000001000 for 1000000000000.
     """
     a = got.split()
     b = expected.encode("utf-8", "surrogateescape").split()
@@ -163,7 +165,7 @@ def stdio_equal(got: bytes, expected: str, float_tolerance: float = 0.0) -> bool
     for x, y in zip(a, b):
         if x == y:
             continue
-        if float_tolerance <= 0:
+        if float_tolerance <= 0 or (_is_int(x) and _is_int(y)):
             return False
         try:
             fx, fy = float(x), float(y)
@@ -172,6 +174,10 @@ def stdio_equal(got: bytes, expected: str, float_tolerance: float = 0.0) -> bool
         if not abs(fx - fy) <= float_tolerance * max(1.0, abs(fy)):
             return False
     return True
+
+
+def _is_int(token: bytes) -> bool:
+    return token.lstrip(b"+-").isdigit()
 
 
 def to_plain(value: Any, depth: int = 0) -> Any:

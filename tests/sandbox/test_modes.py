@@ -40,6 +40,13 @@ def test_float_tolerance(sb):
     assert sb.run(prog, [TestCase("", "0.34")], float_tolerance=1e-5).verdict == Verdict.WA
 
 
+def test_float_tolerance_never_applies_to_integers():
+    assert values.stdio_equal(b"0.3333339", "0.333333", 1e-5)
+    assert not values.stdio_equal(b"1000000001000", "1000000000000", 1e-5)
+    assert values.stdio_equal(b"1000000001000.0", "1000000000000", 1e-5)  # a real number
+    assert not values.stdio_equal(b"-7", "-8", 0.5)
+
+
 def test_stop_on_failure(sb):
     tests = [TestCase("1 1", "3"), TestCase("1 2", "3")]
     assert len(sb.run(SUM, tests).tests) == 1
