@@ -1,0 +1,150 @@
+"""Write the mini suite's task directories from the definitions in `_defs/`.
+
+    python -m effiskel.tasks.mini._generate              # rewrite effiskel/tasks/mini/NNNN/
+    python -m effiskel.tasks.mini._generate --out DIR    # write the directories under DIR
+    python -m effiskel.tasks.mini._generate --fuzz 40    # check every AC solution against
+                                                         # the reference on 40 random inputs
+
+Task k of `_defs.TASKS` becomes directory `{k:04d}`, so append new tasks at
+the end. The output is byte-identical on every run: test inputs come from
+rngs seeded by the task's name, expected outputs from the task's reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+
+from effiskel.tasks.mini import MINI_DIR, task_dirs
+from effiskel.tasks.mini._defs import TASKS
+from effiskel.tasks.mini._defs.spec import DIFFICULTIES, Task
+from effiskel.tasks.mini._harness import run
+
+MIN_CORRECT, MIN_WRONG, MIN_TESTS, MAX_TESTS = 5, 1, 4, 8
+
+
+def check(task: Task, n_tests: int) -> None:
+    """Raise ValueError if a definition breaks the suite's rules."""
+    n_correct = sum(s.expected == "AC" for s in task.solutions)
+    n_wrong = len(task.solutions) - n_correct
+    labels = [s.label for s in task.solutions]
+    problems = []
+    if n_correct < MIN_CORRECT or n_wrong < MIN_WRONG:
+        problems.append(f"{n_correct} correct / {n_wrong} wrong solutions")
+    if not MIN_TESTS <= n_tests <= MAX_TESTS:
+        problems.append(f"{n_tests} tests")
+    if len(set(labels)) != len(labels):
+        problems.append(f"duplicate labels in {labels}")
+    if task.difficulty not in DIFFICULTIES:
+        problems.append(f"difficulty {task.difficulty!r}")
+    if problems:
+        raise ValueError(f"mini task {task.name!r}: " + "; ".join(problems))
+
+
+def render(task: Task) -> dict[str, str]:
+    """The four files of one task directory, as text."""
+    inputs = task.inputs()
+    check(task, len(inputs))
+    metadata = {
+        "difficulty": task.difficulty,
+        "name": task.name,
+        "solutions": [
+            {"label": s.label, "complexity": s.complexity, "expected": s.expected}
+            for s in task.solutions
+        ],
+    }
+    return {
+        "question.txt": task.question(),
+        "solutions.json": json.dumps([s.code for s in task.solutions], indent=2) + "\n",
+        "input_output.json": json.dumps(
+            {"inputs": inputs, "outputs": [task.expected(i) for i in inputs]}
+        )
+        + "\n",
+        "metadata.json": json.dumps(metadata, indent=2) + "\n",
+    }
+
+
+def generate(out: Path = MINI_DIR) -> list[Path]:
+    """Write every task under `out`; remove task directories no definition produces."""
+    names = [t.name for t in TASKS]
+    if len(set(names)) != len(names):
+        raise ValueError(f"duplicate mini task names in {names}")
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for k, task in enumerate(TASKS):
+        d = out / f"{k:04d}"
+        if d.exists():
+            shutil.rmtree(d)
+        d.mkdir()
+        for name, text in render(task).items():
+            (d / name).write_text(text, encoding="utf-8")
+        written.append(d)
+    for stale in set(task_dirs(out)) - set(written):
+        shutil.rmtree(stale)
+    return written
+
+
+def _fuzz_failures(
+    code: str, inputs: list[str], expected: list[list[str]], work_dir: Path
+) -> list[str]:
+    """The fuzz inputs on which `code` crashes or disagrees with the reference."""
+    try:
+        results = run(code, inputs, str(work_dir))
+    except Exception as e:  # a crashed interpreter fails every input
+        return [f"harness: {e}"]
+    return [
+        f"input {inp!r}: {r['error'] or 'got ' + repr(r['output'][:80])}"
+        for inp, want, r in zip(inputs, expected, results)
+        if r["error"] or r["output"].split() != want
+    ]
+
+
+def fuzz(n_inputs: int, names: set[str] | None, jobs: int, work_dir: Path) -> bool:
+    """Run every solution on `n_inputs` random small inputs per task and compare
+    with the reference. Returns False if a solution marked AC got one wrong;
+    wrong solutions are only reported (they need to fail a shipped test, not these)."""
+    ok = True
+    for task in TASKS:
+        if names and task.name not in names:
+            continue
+        rng = random.Random(f"effiskel-mini-fuzz/{task.name}")
+        inputs = [task.small(rng) for _ in range(n_inputs)]
+        expected = [task.expected(i).split() for i in inputs]
+        with ThreadPoolExecutor(jobs) as pool:
+            check_one = partial(_fuzz_failures, inputs=inputs, expected=expected, work_dir=work_dir)
+            found = list(pool.map(check_one, [s.code for s in task.solutions]))
+        for sol, fails in zip(task.solutions, found):
+            if sol.expected == "AC" and fails:
+                ok = False
+                print(f"FAIL {task.name}/{sol.label}: {len(fails)} inputs, e.g. {fails[0][:300]}")
+            elif sol.expected != "AC":
+                print(f"  {task.name}/{sol.label} ({sol.expected}): fails {len(fails)}/{n_inputs}")
+        print(f"{task.name}: checked {len(task.solutions)} solutions on {n_inputs} inputs")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument(
+        "--out", type=Path, default=MINI_DIR, help="where to write the task directories"
+    )
+    ap.add_argument("--fuzz", type=int, metavar="N", help="fuzz the solutions instead of writing")
+    ap.add_argument("--task", action="append", help="with --fuzz: only this task name (repeatable)")
+    ap.add_argument("--jobs", type=int, default=2, help="with --fuzz: parallel interpreters")
+    args = ap.parse_args(argv)
+    if args.fuzz:
+        work = Path.cwd() / "build" / "tmp" / "mini_fuzz"
+        return 0 if fuzz(args.fuzz, set(args.task or ()), args.jobs, work) else 1
+    written = generate(args.out)
+    print(f"wrote {len(written)} tasks under {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
