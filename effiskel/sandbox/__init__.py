@@ -2,12 +2,22 @@
 
 See `Sandbox` (client.py) for the entry point, `isolation.py` for what keeps a
 program in, and `server.py` for how one run works.
+
+Exports are resolved lazily: the fork server imports modules of this package,
+and everything it imports is copied by every fork (fork time grows with the
+server's memory), so it must not pull in the client and its dependencies.
 """
 
-from effiskel.sandbox.client import Sandbox, SandboxError
-from effiskel.sandbox.types import Limits, LineProfile, RunResult, TestCase, TestResult, Verdict
+import importlib
 
-__all__ = [
-    "Sandbox", "SandboxError", "Limits", "TestCase", "TestResult", "RunResult", "LineProfile",
-    "Verdict",
-]
+_EXPORTS = {
+    "Sandbox": "client", "SandboxError": "client", "Limits": "types", "TestCase": "types",
+    "TestResult": "types", "RunResult": "types", "LineProfile": "types", "Verdict": "types",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"effiskel.sandbox.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'effiskel.sandbox' has no attribute {name!r}")

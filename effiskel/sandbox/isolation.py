@@ -29,7 +29,6 @@ import os
 import signal
 import stat
 import sys
-from dataclasses import dataclass, field
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
@@ -92,19 +91,22 @@ def _preserved_flags(path: str) -> int:
     return flags
 
 
-@dataclass
 class Isolation:
-    """What the server managed to set up; consulted before and inside each fork."""
+    """What the server managed to set up; consulted before and inside each fork.
 
-    scratch: str
-    namespaces: str = "none"  # "root", "user" or "none"
-    network: bool = False
-    filesystem: bool = False
-    pid_namespace: bool = False
-    run_uid: int | None = None  # uid each run drops to, when the server is real root
-    server_pid: int = field(default_factory=os.getpid)
-    notes: list[str] = field(default_factory=list)
-    _own_pidns: int | None = None
+    A plain class, not a dataclass: `dataclasses` imports `inspect`, and every
+    module the server imports is copied by every fork."""
+
+    def __init__(self, scratch: str):
+        self.scratch = scratch
+        self.namespaces = "none"  # "root", "user" or "none"
+        self.network = False
+        self.filesystem = False
+        self.pid_namespace = False
+        self.run_uid: int | None = None  # uid each run drops to, when the server is real root
+        self.server_pid = os.getpid()
+        self.notes: list[str] = []
+        self._own_pidns: int | None = None
 
     def report(self) -> dict:
         return {
@@ -184,6 +186,8 @@ class Isolation:
             return max_processes
         if self.namespaces == "user":
             return max_processes + 1  # the server is counted in its user namespace
+        if not self.nproc_binds:
+            return max_processes  # root: the limit does not bind (the audit hook refuses fork)
         # Same uid as everything else of ours: allow what runs now plus the program's.
         return _count_processes(os.getuid()) + max_processes
 
