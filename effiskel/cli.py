@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except UsageError as e:
+    except (UsageError, ConnectionError) as e:  # ConnectionError: a cluster that cannot be joined
         print(f"effiskel {args.command}: error: {e}", file=sys.stderr)
         return 2
 
