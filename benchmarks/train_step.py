@@ -58,19 +58,13 @@ QWEN25_CODER_15B = dict(  # config.json of Qwen/Qwen2.5-Coder-1.5B(-Instruct)
 
 
 def build_model(name: str, device: str, dtype: torch.dtype, layers: int | None):
-    from transformers import LlamaConfig, LlamaForCausalLM, Qwen2Config, Qwen2ForCausalLM
+    from transformers import LlamaForCausalLM, Qwen2Config, Qwen2ForCausalLM
+
+    from effiskel.training.models import tiny_config
 
     torch.manual_seed(0)
-    if name == "tiny":  # the `tiny` preset's architecture (models.build_tiny), vocabulary 1024
-        config = LlamaConfig(
-            vocab_size=1024,
-            hidden_size=64,
-            intermediate_size=256,
-            num_hidden_layers=2,
-            num_attention_heads=4,
-            num_key_value_heads=4,
-            max_position_embeddings=8192,
-        )
+    if name == "tiny":  # the `tiny` preset's architecture, vocabulary 1024
+        config = tiny_config(vocab_size=1024)
         cls = LlamaForCausalLM
     elif name == "qwen2.5-coder-1.5b":
         config = Qwen2Config(**QWEN25_CODER_15B)

@@ -55,3 +55,33 @@ def cluster_workers(requested: int | None, units: int) -> int:
 
     workers = requested or max(1, int(ray.cluster_resources().get("CPU", 1)))
     return max(1, min(workers, units))
+
+
+def map_units(units: list[str], key: str, actor_cls, cfg: dict, workers: int, desc: str,
+              show_progress: bool, postfix=None):
+    """Run `actor_cls` over `units` in a pool of `workers` actors (one CPU each) and
+    yield the summary rows it returns, with a progress bar over the units.
+
+    One unit per call, one call in flight per actor: units are large (a task and
+    its solutions), so queueing more would only delay the others. Ray Data
+    restarts a dead actor and retries its unit by default; the stages' shards
+    make that safe.
+    """
+    import ray
+    from ray.data import ActorPoolStrategy
+
+    ds = ray.data.from_items([{key: u} for u in units], override_num_blocks=len(units))
+    ds = ds.map_batches(actor_cls, fn_constructor_kwargs={"cfg": cfg}, batch_size=1,
+                        compute=ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),
+                        num_cpus=1)
+    bar = progress(len(units), desc, show_progress)
+    done = set()
+    for batch in ds.iter_batches(batch_size=None, batch_format="pandas"):
+        for row in batch.to_dict("records"):
+            yield row
+            if row[key] not in done:
+                done.add(row[key])
+                bar.update(1)
+        if postfix is not None:
+            bar.set_postfix(**postfix())
+    bar.close()

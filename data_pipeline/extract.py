@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data_pipeline.common import cluster_workers, init_ray, progress, quiet_ray_data
+from data_pipeline.common import cluster_workers, init_ray, map_units, quiet_ray_data
 from data_pipeline.shards import read_shard, remove_partial, shard_path, write_shard
 from effiskel.sandbox import Limits
 from effiskel.skeleton import SkeletonConfig
@@ -196,9 +196,6 @@ def validate(cfg: ExtractConfig) -> list[str]:
 
 def run(cfg: ExtractConfig) -> dict:
     """Run Stage 2 and return its summary (also written to OUT/summary.json)."""
-    import ray
-    from ray.data import ActorPoolStrategy
-
     shards = validate(cfg)
     start = time.time()
     Path(cfg.out).mkdir(parents=True, exist_ok=True)
@@ -209,20 +206,9 @@ def run(cfg: ExtractConfig) -> dict:
     quiet_ray_data()
     if shards:
         workers = cluster_workers(cfg.workers, len(shards))
-        ds = ray.data.from_items([{"shard": s} for s in shards], override_num_blocks=len(shards))
-        ds = ds.map_batches(
-            ExtractShards, fn_constructor_kwargs={"cfg": dataclasses.asdict(cfg)}, batch_size=1,
-            compute=ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1), num_cpus=1)
-        bar = progress(len(shards), "extract", cfg.progress)
-        done = set()
-        for batch in ds.iter_batches(batch_size=None, batch_format="pandas"):
-            for row in batch.to_dict("records"):
-                summary.add(row)
-                if row["shard"] not in done:
-                    done.add(row["shard"])
-                    bar.update(1)
-            bar.set_postfix(tasks=summary.tasks)
-        bar.close()
+        for row in map_units(shards, "shard", ExtractShards, dataclasses.asdict(cfg), workers,
+                             "extract", cfg.progress, lambda: {"tasks": summary.tasks}):
+            summary.add(row)
     result = summary.to_dict(time.time() - start)
     result.update(input=str(cfg.input), out=str(cfg.out))
     (Path(cfg.out) / "summary.json").write_text(json.dumps(result, indent=2))

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data_pipeline.common import cluster_workers, init_ray, progress, quiet_ray_data
+from data_pipeline.common import cluster_workers, init_ray, map_units, quiet_ray_data
 from data_pipeline.shards import read_shard, remove_partial, shard_name, shard_path, write_shard
 from effiskel.sandbox import Limits
 
@@ -228,9 +228,6 @@ def validate(cfg: ProfileConfig) -> None:
 
 def run(cfg: ProfileConfig) -> dict:
     """Run Stage 1 and return its summary (also written to OUT/summary.json)."""
-    import ray
-    from ray.data import ActorPoolStrategy
-
     from effiskel.tasks import get_source
 
     validate(cfg)
@@ -244,27 +241,12 @@ def run(cfg: ProfileConfig) -> dict:
     quiet_ray_data()
     summary = Summary()
     if units:
-        ds = ray.data.from_items([{"unit": u} for u in units], override_num_blocks=len(units))
-        ds = ds.map_batches(
-            ProfileUnits,
-            fn_constructor_kwargs={"cfg": dataclasses.asdict(cfg)},
-            batch_size=1,
-            compute=ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),
-            num_cpus=1,
-            # Ray Data restarts a dead actor and retries its unit by default
-            # (max_restarts = max_task_retries = -1); the shards make that safe.
-        )
-        bar = progress(len(units), "profile", cfg.progress)
-        done_units = set()
-        for batch in ds.iter_batches(batch_size=None, batch_format="pandas"):
-            for row in batch.to_dict("records"):
-                summary.add(row)
-                if row["unit"] not in done_units:
-                    done_units.add(row["unit"])
-                    bar.update(1)
-            bar.set_postfix(tasks=summary.tasks_in, solutions=summary.solutions,
-                            kept=summary.tasks_kept)
-        bar.close()
+        rows = map_units(units, "unit", ProfileUnits, dataclasses.asdict(cfg), workers, "profile",
+                         cfg.progress, lambda: {"tasks": summary.tasks_in,
+                                                "solutions": summary.solutions,
+                                                "kept": summary.tasks_kept})
+        for row in rows:
+            summary.add(row)
     result = summary.to_dict(time.time() - start)
     result.update(source=cfg.source, workers=workers, out=str(cfg.out))
     (Path(cfg.out) / "summary.json").write_text(json.dumps(result, indent=2))

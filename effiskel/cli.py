@@ -66,25 +66,35 @@ def cmd_run_tests(args) -> int:
     return 0
 
 
-def cmd_profile(args) -> int:
+def _stage_config(cfg_cls, args, flags: dict, validate, edit=None):
+    """A stage's config: YAML file, then key=value overrides, then the verb's flags."""
     from dataclasses import replace
 
-    from data_pipeline.profile import ProfileConfig, format_summary, run, validate
     from effiskel.config import ConfigError, load
 
     try:
-        cfg = load(ProfileConfig, args.config, args.overrides)
-    except ConfigError as e:
-        raise UsageError(str(e)) from None
-    flags = {"source": args.source, "data": args.data, "out": args.out, "top_k": args.top_k,
-             "repeat": args.repeat, "address": args.address, "workers": args.workers}
-    cfg = replace(cfg, **{k: v for k, v in flags.items() if v is not None})
-    if args.time_limit is not None:
-        cfg.limits.cpu_time_s = args.time_limit
-    try:
+        cfg = load(cfg_cls, args.config, args.overrides)
+        if edit is not None:
+            cfg = edit(cfg)
+        cfg = replace(cfg, **{k: v for k, v in flags.items() if v is not None})
         validate(cfg)
-    except ValueError as e:
+    except (ConfigError, ValueError) as e:
         raise UsageError(str(e)) from None
+    return cfg
+
+
+def cmd_profile(args) -> int:
+    from data_pipeline.profile import ProfileConfig, format_summary, run, validate
+
+    def time_limit(cfg):
+        if args.time_limit is not None:
+            cfg.limits.cpu_time_s = args.time_limit
+        return cfg
+
+    cfg = _stage_config(ProfileConfig, args, {
+        "source": args.source, "data": args.data, "out": args.out, "top_k": args.top_k,
+        "repeat": args.repeat, "address": args.address, "workers": args.workers,
+    }, validate, time_limit)
     print(format_summary(run(cfg)))
     return 0
 
@@ -93,22 +103,16 @@ def cmd_extract(args) -> int:
     from dataclasses import replace
 
     from data_pipeline.extract import ExtractConfig, format_summary, run, validate
-    from effiskel.config import ConfigError, load
 
-    try:
-        cfg = load(ExtractConfig, args.config, args.overrides)
+    def strategies(cfg):
         if args.strategy:
             cfg.skeleton = replace(cfg.skeleton, strategies=tuple(
                 s.strip() for s in args.strategy.split(",") if s.strip()))
-    except (ConfigError, ValueError) as e:
-        raise UsageError(str(e)) from None
-    flags = {"input": args.input, "out": args.out, "address": args.address,
-             "workers": args.workers}
-    cfg = replace(cfg, **{k: v for k, v in flags.items() if v is not None})
-    try:
-        validate(cfg)
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+        return cfg
+
+    cfg = _stage_config(ExtractConfig, args, {
+        "input": args.input, "out": args.out, "address": args.address, "workers": args.workers,
+    }, validate, strategies)
     print(format_summary(run(cfg)))
     return 0
 

@@ -7,31 +7,15 @@ after a crash finishes the missing shards.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-
-from effiskel.config import ConfigError, load
 
 
 def main(argv: list[str] | None = None) -> int:
     from data_pipeline.profile import ProfileConfig, format_summary, run, validate
+    from jobs.common import stage_main
 
-    parser = argparse.ArgumentParser(prog="python -m jobs.profile",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--config", help="experiment YAML with a ProfileConfig")
-    parser.add_argument("overrides", nargs="*", help="key.sub=value overrides")
-    args = parser.parse_args(argv)
-    try:
-        cfg = load(ProfileConfig, args.config, args.overrides)
-        validate(cfg)
-    except (ConfigError, ValueError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    summary = run(cfg)
-    print(format_summary(summary))
-    print(json.dumps(summary))
-    return 0
+    return stage_main(argv, "python -m jobs.profile", __doc__, ProfileConfig, validate, run,
+                      format_summary)
 
 
 if __name__ == "__main__":

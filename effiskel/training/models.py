@@ -133,6 +133,15 @@ class TargetLogits(nn.Module):
         return base.get_output_embeddings()(hidden[select])
 
 
+def tiny_config(vocab_size: int, **token_ids):
+    """The `tiny` preset's architecture: a 2-layer, width-64 Llama."""
+    from transformers import LlamaConfig
+
+    return LlamaConfig(vocab_size=vocab_size, hidden_size=64, intermediate_size=256,
+                       num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=4,
+                       max_position_embeddings=8192, **token_ids)
+
+
 def build_tiny(
     texts: list[str], out_dir: str | Path, vocab_size: int = 1024, seed: int = 0
 ) -> Path:
@@ -148,7 +157,7 @@ def build_tiny(
         processors,
         trainers,
     )
-    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+    from transformers import LlamaForCausalLM, PreTrainedTokenizerFast
 
     out = Path(out_dir)
     core = Tokenizer(models.BPE())
@@ -169,14 +178,8 @@ def build_tiny(
     )
 
     torch.manual_seed(seed)
-    config = LlamaConfig(
+    config = tiny_config(
         vocab_size=len(tok),
-        hidden_size=64,
-        intermediate_size=256,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=4,
-        max_position_embeddings=8192,
         eos_token_id=tok.eos_token_id,
         pad_token_id=tok.pad_token_id,
         bos_token_id=None,
