@@ -91,13 +91,15 @@ class ProfileUnits:
         return {k: [r[k] for r in rows] for k in SUMMARY_KEYS}
 
 
-SUMMARY_KEYS = ("unit", "task_id", "status", "drop", "solutions", "verdicts", "kept", "resumed")
+SUMMARY_KEYS = ("unit", "task_id", "status", "drop", "solutions", "verdicts", "kept", "resumed",
+                "skips")
 
 
 def process_unit(cfg: ProfileConfig, source, sandbox, unit: str) -> list[dict]:
     """Profile one unit of the source; returns one summary row per task."""
     from effiskel import efficient_set
     from effiskel.schema import EFFICIENT, RUNS, TASKS
+    from effiskel.tasks.common import count_skipped, reason_kind
 
     name = shard_name(cfg.source, unit)
     eff_path = shard_path(cfg.out, "efficient", name)
@@ -137,6 +139,11 @@ def process_unit(cfg: ProfileConfig, source, sandbox, unit: str) -> list[dict]:
             "solutions": len(sols),
             "verdicts": json.dumps(Counter(r["verdict"] for r in runs)),
             "kept": len(kept), "resumed": resumed,
+            # solutions not run, by reason kind; and what the loader skipped without a
+            # row (e.g. CodeNet's other languages), by its own count
+            "skips": json.dumps(Counter(
+                reason_kind(r["detail"]) if ":" in (r["detail"] or "") else (r["detail"] or "")
+                for r in runs if r["verdict"] == "SKIP") + count_skipped([task])),
         })
     if not unit_done:
         write_shard(efficient_rows, EFFICIENT, eff_path)  # last: marks the unit done
@@ -173,6 +180,7 @@ class Summary:
         self.solutions = 0
         self.efficient_rows = 0
         self.resumed_tasks = 0
+        self.skips: Counter = Counter()
 
     def add(self, row: dict) -> None:
         self.tasks_in += 1
@@ -180,6 +188,7 @@ class Summary:
         self.verdicts.update(json.loads(row["verdicts"]))
         self.efficient_rows += int(row["kept"])
         self.resumed_tasks += bool(row["resumed"])
+        self.skips.update(json.loads(row["skips"]))
         if int(row["kept"]):
             self.tasks_kept += 1
         else:
@@ -192,6 +201,7 @@ class Summary:
             "tasks_in": self.tasks_in, "tasks_kept": self.tasks_kept,
             "tasks_dropped": dict(self.dropped), "solutions": self.solutions,
             "solutions_by_verdict": dict(self.verdicts),
+            "solutions_not_run": dict(self.skips),
             "efficient_rows": self.efficient_rows, "resumed_tasks": self.resumed_tasks,
             "seconds": round(seconds, 1),
         }
@@ -206,6 +216,8 @@ def format_summary(s: dict) -> str:
         lines.append(f"  dropped {n:6d}  {why}")
     verdicts = ", ".join(f"{v} {n}" for v, n in sorted(s["solutions_by_verdict"].items()))
     lines.append(f"solutions: {s['solutions']} ({verdicts})")
+    for why, n in sorted(s["solutions_not_run"].items(), key=lambda kv: -kv[1]):
+        lines.append(f"  not run {n:6d}  {why}")
     lines.append(f"efficient set: {s['efficient_rows']} rows; "
                  f"{s['resumed_tasks']} tasks resumed from an earlier run; {s['seconds']} s")
     return "\n".join(lines)

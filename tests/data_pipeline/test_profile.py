@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow.dataset as pads
 import pytest
 
-from data_pipeline.profile import ProfileConfig, run
+from data_pipeline.profile import ProfileConfig, format_summary, run
 from effiskel.sandbox import Limits
 from tests.data_pipeline.conftest import make_corpus
 
@@ -68,10 +68,23 @@ def test_profile_end_to_end(ray_session, corpus, work_dir):
                for r in timed)
 
     assert summary["tasks_in"] == 6 and summary["tasks_kept"] == 3
+    not_run = summary["solutions_not_run"]
+    assert not_run.get("task unusable", 0) >= len(
+        json.loads((corpus / "9001" / "solutions.json").read_text()))
     dropped = summary["tasks_dropped"]
     assert dropped.get("no correct solution") == 1
     assert sum(v for k, v in dropped.items() if k.startswith("unusable task")) == 2
     assert json.loads((out / "summary.json").read_text()) == summary
+
+
+def test_codenet_skipped_languages_are_counted(ray_session, work_dir):
+    data = Path(__file__).parents[1] / "tasks" / "fixtures" / "codenet"
+    summary = run(ProfileConfig(source="codenet", data=str(data), out=str(work_dir / "out"),
+                                repeat=1, workers=1, progress=False))
+    skipped = {k: v for k, v in summary["solutions_not_run"].items()
+               if k.startswith("unsupported-language")}
+    assert sum(skipped.values()) >= 3  # p00001's two C++ and one Java submissions
+    assert "unsupported-language" in format_summary(summary)
 
 
 def test_tables_are_readable_by_pandas_and_datasets(ray_session, work_dir):
