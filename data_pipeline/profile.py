@@ -141,9 +141,8 @@ def process_unit(cfg: ProfileConfig, source, sandbox, unit: str) -> list[dict]:
             "kept": len(kept), "resumed": resumed,
             # solutions not run, by reason kind; and what the loader skipped without a
             # row (e.g. CodeNet's other languages), by its own count
-            "skips": json.dumps(Counter(
-                reason_kind(r["detail"]) if ":" in (r["detail"] or "") else (r["detail"] or "")
-                for r in runs if r["verdict"] == "SKIP") + count_skipped([task])),
+            "skips": json.dumps(Counter(reason_kind(r["detail"]) for r in runs
+                                        if r["verdict"] == "SKIP") + count_skipped([task])),
         })
     if not unit_done:
         write_shard(efficient_rows, EFFICIENT, eff_path)  # last: marks the unit done

@@ -60,10 +60,3 @@ def remove_partial(out: str | os.PathLike) -> int:
             p.unlink(missing_ok=True)
             n += 1
     return n
-
-
-def read_table(out: str | os.PathLike, table: str) -> pa.Table:
-    """A whole table (for small outputs and tests; stages stream instead)."""
-    import pyarrow.dataset as ds
-
-    return ds.dataset(Path(out) / table, format="parquet").to_table()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from effiskel.sandbox import Sandbox, TestCase, Verdict
 from effiskel.sandbox.types import RunResult
@@ -47,13 +47,6 @@ class Timing:
     repeats: int  # fewest timed runs of any input
     per_test_mean_ns: list[float]
     max_rss_kb: int = 0
-    times_ns: list[list[int]] = field(default_factory=list, repr=False)  # raw, per input
-
-    @property
-    def cv(self) -> float:
-        """Median over inputs of the coefficient of variation of repeated runs."""
-        cvs = [statistics.stdev(t) / statistics.mean(t) for t in self.times_ns if len(t) > 1]
-        return statistics.median(cvs) if cvs else math.nan
 
     def overlaps(self, other: Timing) -> bool:
         return self.ci_low_ns <= other.ci_high_ns and other.ci_low_ns <= self.ci_high_ns
@@ -81,15 +74,7 @@ def summarize(times_ns: list[list[int]], max_rss_kb: int = 0) -> Timing:
         repeats=repeats,
         per_test_mean_ns=means,
         max_rss_kb=max_rss_kb,
-        times_ns=[list(t) for t in times_ns],
     )
-
-
-def timing_of(result: RunResult) -> Timing | None:
-    """Timing of an accepted run (None unless every test passed)."""
-    if result.verdict != Verdict.AC or not result.tests:
-        return None
-    return summarize([t.times_ns for t in result.tests], max(t.max_rss_kb for t in result.tests))
 
 
 @dataclass
@@ -157,8 +142,8 @@ def rank(
     for c in candidates:
         run(c, first)
     while adaptive:
-        order = sorted(times, key=lambda k: statistics.fmean(map(statistics.fmean, times[k])))
-        stats = {k: summarize(times[k]) for k in order}
+        stats = {k: summarize(v) for k, v in times.items()}
+        order = sorted(stats, key=lambda k: stats[k].mean_ns)
         todo = []
         for i, k in enumerate(order):
             if stats[k].repeats >= repeats:

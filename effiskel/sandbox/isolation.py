@@ -105,6 +105,8 @@ class Isolation:
         self.pid_namespace = False
         self.run_uid: int | None = None  # uid each run drops to, when the server is real root
         self.server_pid = os.getpid()
+        # read once: the child consults it after dropping to another uid
+        self.real_root = _is_real_root()
         self.notes: list[str] = []
         self._own_pidns: int | None = None
 
@@ -125,7 +127,7 @@ class Isolation:
     @property
     def nproc_binds(self) -> bool:
         """RLIMIT_NPROC never binds uid 0 of the initial user namespace."""
-        return self.run_uid is not None or not _is_real_root()
+        return self.run_uid is not None or not self.real_root
 
     @property
     def needs_audit_hook(self) -> bool:
@@ -309,7 +311,7 @@ def setup(scratch: str, mode: str = "auto", scratch_mb: int = 1024) -> Isolation
     """
     iso = Isolation(scratch=scratch)
     prctl(PR_SET_CHILD_SUBREAPER, 1)
-    if _is_real_root():
+    if iso.real_root:
         iso.run_uid = 100000 + os.getpid()
     if mode == "process":
         iso.notes.append("namespaces disabled by configuration")

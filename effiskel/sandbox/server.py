@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import builtins
+import contextlib
 import gc
 import importlib
 import io
@@ -127,8 +128,6 @@ class Server:
             return self.run_program(req)
         if op == "profile":
             return self.line_profile(req)
-        if op == "ping":
-            return {"pong": True, "isolation": self.iso.report()}
         raise ValueError(f"unknown op {op!r}")
 
     def run_program(self, req: dict) -> dict:
@@ -144,16 +143,13 @@ class Server:
         results = []
         for inp, expected_text in req["tests"]:
             try:
-                stdin_fd, args, expected = self._prepare(mode, inp, expected_text)
+                prepared = self._prepare(mode, inp, expected_text)
             except Exception as e:
                 results.append(_test(verdict="SE", detail=f"bad test case: {e}"))
                 break
-            try:
+            with prepared as (stdin_fd, args, expected):
                 res = self._run_test(req, code, checker, stdin_fd, args, inp, expected,
                                      expected_text is None, limits)
-            finally:
-                if stdin_fd is not None:
-                    os.close(stdin_fd)
             results.append(res)
             if res["verdict"] != "AC" and req.get("stop_on_failure", True):
                 break
@@ -164,11 +160,11 @@ class Server:
 
     def _run_test(self, req, code, checker, stdin_fd, args, inp, expected, capture, limits):
         mode, entry = req["mode"], req.get("entry_point")
+        call = {"output_rule": req.get("output_rule"), "want_args": checker is not None}
         res = _test()
         for _ in range(max(1, req.get("repeat", 1))):
             out = self._run_once(code, mode, entry, stdin_fd, args, limits, profile=False,
-                                 call={"output_rule": req.get("output_rule"),
-                                       "want_args": checker is not None})
+                                 call=call)
             res["max_rss_kb"] = max(res["max_rss_kb"], out["max_rss_kb"])
             res["stdout_bytes"] = out["stdout_size"]
             verdict, detail = self._outcome(out, mode, limits)
@@ -197,15 +193,12 @@ class Server:
         verdict, detail = "AC", ""
         for inp, _expected in req["tests"]:
             try:
-                stdin_fd, args, _ = self._prepare(req["mode"], inp, None)
+                prepared = self._prepare(req["mode"], inp, None)
             except Exception as e:
                 return {"verdict": "SE", "lines": {}, "detail": f"bad test case: {e}"}
-            try:
+            with prepared as (stdin_fd, args, _):
                 out = self._run_once(code, req["mode"], req.get("entry_point"), stdin_fd, args,
                                      req["limits"], profile=True)
-            finally:
-                if stdin_fd is not None:
-                    os.close(stdin_fd)
             v, d = self._outcome(out, req["mode"], req["limits"])
             if v != "AC":
                 verdict, detail = v, d
@@ -249,20 +242,22 @@ class Server:
             self.checkers[src] = ns["check"]
         return self.checkers[src]
 
-    def _prepare(self, mode, inp, expected_text):
-        """stdin memfd (stdio) or decoded arguments (call), and the expected value."""
+    @staticmethod
+    def _prepare(mode, inp, expected_text):
+        """A test, ready to run: a context manager of (stdin memfd or None, decoded
+        arguments or None, expected value). Raises on a malformed test, before
+        anything is opened; the memfd is closed on exit."""
         if mode == "stdio":
             fd = os.memfd_create("stdin", os.MFD_CLOEXEC)
-            data = inp.encode("utf-8", "surrogateescape")
-            view = memoryview(data)
+            view = memoryview(inp.encode("utf-8", "surrogateescape"))
             while view:
                 view = view[os.write(fd, view):]
-            return fd, None, expected_text
+            return _closing_fd(fd, (fd, None, expected_text))
         args = values.from_literal(inp)
         if not isinstance(args, (list, tuple)):
             raise ValueError(f"call-mode input must be a list of arguments, got {inp[:80]!r}")
         expected = None if expected_text is None else values.from_literal(expected_text)
-        return None, list(args), expected
+        return contextlib.nullcontext((None, list(args), expected))
 
     # -- one run -------------------------------------------------------------------
     def _run_once(self, code, mode, entry, stdin_fd, args, limits, profile: bool,
@@ -298,7 +293,8 @@ class Server:
             wall_ns = int((time.perf_counter() - started) * 1e9)
             if not self.iso.pid_namespace:
                 self.iso.sweep()
-            return _collect(out_fd, err_fd, res_fd, status, ru, timed_out, wall_ns, limits, cpu_s)
+            return _collect(out_fd, err_fd, res_fd, status, ru, timed_out, wall_ns, limits, cpu_s,
+                            wall_s)
         finally:
             for fd in (in_fd, out_fd, err_fd, res_fd):
                 os.close(fd)
@@ -382,6 +378,14 @@ class Server:
         return ("AC", "") if ok else ("WA", f"returned {_short(got)}, expected {_short(expected)}")
 
 
+@contextlib.contextmanager
+def _closing_fd(fd: int, value):
+    try:
+        yield value
+    finally:
+        os.close(fd)
+
+
 def _test(**kw) -> dict:
     res = {"verdict": "AC", "time_ns": None, "times_ns": [], "cpu_ns": [], "max_rss_kb": 0,
            "stdout_bytes": 0, "detail": "", "output": None}
@@ -451,7 +455,8 @@ def _wait_exit(pid: int, wall_s: float) -> bool:
         os.close(pidfd)
 
 
-def _collect(out_fd, err_fd, res_fd, status, ru, timed_out, wall_ns, limits, cpu_s) -> dict:
+def _collect(out_fd, err_fd, res_fd, status, ru, timed_out, wall_ns, limits, cpu_s,
+             wall_s) -> dict:
     stdout_size = os.fstat(out_fd).st_size
     stdout = os.pread(out_fd, stdout_size, 0) if stdout_size <= limits["max_output_bytes"] else b""
     err_size = os.fstat(err_fd).st_size
@@ -477,7 +482,7 @@ def _collect(out_fd, err_fd, res_fd, status, ru, timed_out, wall_ns, limits, cpu
         "stdout": stdout,
         "stdout_size": stdout_size,
         "stderr": stderr,
-        "wall_limit_s": limits["wall_s"],
+        "wall_limit_s": wall_s,  # as applied: scaled for line-profiled runs
         "cpu_limit_s": cpu_s,
     }
 
