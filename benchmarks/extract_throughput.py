@@ -84,13 +84,14 @@ def as_rows(programs: list[str]) -> list[dict]:
     return [{"solution_id": str(r), "code": c, "rank": r} for r, c in enumerate(programs, 1)]
 
 
-def cpu_seconds(fn, repeat: int) -> float:
-    best = float("inf")
+def cpu_seconds(fn, repeat: int):
+    """Best CPU time of `repeat` calls of `fn`, and what the last call returned."""
+    best, out = float("inf"), None
     for _ in range(repeat):
         start = time.process_time()
-        fn()
+        out = fn()
         best = min(best, time.process_time() - start)
-    return best
+    return best, out
 
 
 def measure(tasks: list[list[str]], repeat: int, k: int) -> dict:
@@ -110,10 +111,10 @@ def measure(tasks: list[list[str]], repeat: int, k: int) -> dict:
             out += extract_task(str(i), None, sols, prof, cfg)
         return out
 
-    result = {"read": len(tasks) / cpu_seconds(read, repeat)}
+    result = {"read": len(tasks) / cpu_seconds(read, repeat)[0]}
     for strategy in ROWS:
-        result[strategy] = len(tasks) / cpu_seconds(functools.partial(run, strategy), repeat)
-        out = run(strategy)
+        seconds, out = cpu_seconds(functools.partial(run, strategy), repeat)
+        result[strategy] = len(tasks) / seconds
         ok = [r for r in out if r["status"] == "ok"]
         result[strategy + "_ok"] = len(ok)
         result[strategy + "_kept"] = sum(r["kept_fraction"] for r in ok) / max(len(ok), 1)
@@ -122,7 +123,7 @@ def measure(tasks: list[list[str]], repeat: int, k: int) -> dict:
     return result
 
 
-def line_profile_seconds(k: int) -> float | None:
+def line_profile_seconds() -> float | None:
     """Mean wall seconds to line-profile a mini task's reference in the sandbox."""
     from effiskel.sandbox import Limits, Sandbox, TestCase, Verdict
 
@@ -157,7 +158,7 @@ def main() -> None:
     if not results:
         print("summary: no suite found; nothing measured")
         return
-    profile_s = line_profile_seconds(args.k) if "mini" in results else None
+    profile_s = line_profile_seconds() if "mini" in results else None
     print(
         f"\n{'suite':8} {'tasks':>5} {'K':>4} {'strategy':8} {'tasks/s/core':>12} {'x read':>7} "
         f"{'ok rows':>7} {'kept':>6}"

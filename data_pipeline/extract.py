@@ -24,8 +24,9 @@ from pathlib import Path
 
 from data_pipeline.common import cluster_workers, init_ray, map_units, quiet_ray_data
 from data_pipeline.shards import read_shard, remove_partial, shard_path, write_shard
-from effiskel.sandbox import Limits
-from effiskel.skeleton import SkeletonConfig
+from effiskel.sandbox import Limits, TestCase, Verdict
+from effiskel.schema import SKELETONS
+from effiskel.skeleton import SkeletonConfig, extract_task, solution_pool
 
 
 @dataclass
@@ -61,10 +62,6 @@ def profile_tests(task: dict, n: int) -> list[dict]:
 
 def extract_shard(cfg: ExtractConfig, sandbox, name: str) -> list[dict]:
     """Skeletons of every task in one efficient shard; returns one summary row per task."""
-    from effiskel.sandbox import TestCase, Verdict
-    from effiskel.schema import SKELETONS
-    from effiskel.skeleton import extract_task
-
     src = Path(cfg.input)
     out_path = shard_path(cfg.out, "skeletons", name)
     if out_path.exists():
@@ -72,17 +69,19 @@ def extract_shard(cfg: ExtractConfig, sandbox, name: str) -> list[dict]:
                                      "num_masks"])
         return _summaries(name, rows, resumed=True)
     tasks_path = shard_path(src, "tasks", name)
-    tasks = {t["task_id"]: t for t in read_shard(tasks_path)} if tasks_path.exists() else {}
+    wants_profile = "tas" in cfg.skeleton.strategies  # the only user of the tasks' tests
+    tasks = ({t["task_id"]: t for t in read_shard(tasks_path)}
+             if wants_profile and tasks_path.exists() else {})
     by_task = defaultdict(list)
     for r in read_shard(shard_path(src, "efficient", name)):
         if r["role"] == "top_k":
             by_task[r["task_id"]].append(r)
     rows = []
     for task_id, sols in sorted(by_task.items()):
-        sols.sort(key=lambda r: r["rank"])
-        ref, task = sols[0], tasks.get(task_id)
+        pool = solution_pool(sols, cfg.skeleton)  # the library's choice of C_ref, profiled here
+        ref, task = pool[0], tasks.get(task_id)
         profile, why_not = None, None
-        if "tas" in cfg.skeleton.strategies:
+        if wants_profile:
             if task is None:
                 why_not = f"no tests: {tasks_path} lacks task {task_id}"
             else:
@@ -93,11 +92,7 @@ def extract_shard(cfg: ExtractConfig, sandbox, name: str) -> list[dict]:
                     profile = lp.lines
                 else:
                     why_not = f"line profile of the reference failed: {lp.verdict}: {lp.detail}"
-        task_rows = extract_task(task_id, ref["prompt"], sols, profile, cfg.skeleton)
-        for row in task_rows:
-            if row["strategy"] == "tas" and why_not and row["status"] != "ok":
-                row["reason"] = why_not
-        rows += task_rows
+        rows += extract_task(task_id, ref["prompt"], pool, profile, cfg.skeleton, why_not)
     write_shard(rows, SKELETONS, out_path)
     return _summaries(name, rows, resumed=False)
 

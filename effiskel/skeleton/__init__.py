@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from effiskel.schema import SKELETONS, empty_row
 from effiskel.skeleton.errors import SkeletonInputError
 from effiskel.skeleton.render import (
     MASK,
@@ -37,6 +38,7 @@ __all__ = [
     "extract_task",
     "read_solution",
     "render",
+    "solution_pool",
 ]
 
 STRATEGIES = ("sms", "sss", "tas")
@@ -111,22 +113,29 @@ def read_solution(solution_id: str, code: str | bytes) -> Solution:
     return Solution(solution_id, code, lines, normalize(code, lines), tree)
 
 
+def solution_pool(solutions: Sequence[Mapping], cfg: SkeletonConfig) -> list[Mapping]:
+    """The `cfg.max_solutions` best-ranked solutions, best first: pool[0] is C_ref."""
+    return sorted(solutions, key=_rank)[: cfg.max_solutions]
+
+
 def extract_task(
     task_id: str,
     prompt: str | None,
     solutions: Sequence[Mapping],
     line_profile: Mapping | None = None,
     cfg: SkeletonConfig | None = None,
+    profile_error: str | None = None,
 ) -> list[dict]:
     """One `schema.SKELETONS` row per strategy in `cfg.strategies` for one task.
 
     `solutions`: dicts with `solution_id`, `code` and `rank` (1 = fastest);
     the `cfg.max_solutions` best-ranked are used and the best is the
-    reference C_ref. `line_profile`: the reference's {line: (hits, time_ns)},
-    needed by TAS only.
+    reference C_ref (see `solution_pool`). `line_profile`: the reference's
+    {line: (hits, time_ns)}, needed by TAS only; when it is missing,
+    `profile_error` says why (e.g. the profiled run failed).
     """
     cfg = cfg or SkeletonConfig()
-    pool = sorted(solutions, key=_rank)[: cfg.max_solutions]
+    pool = solution_pool(solutions, cfg)
     if not pool:
         return [
             _error_row(task_id, prompt, None, s, 0, "task has no solutions") for s in cfg.strategies
@@ -153,7 +162,7 @@ def extract_task(
         ]
 
     note = f"left out {len(excluded)} of {len(pool)}: " + "; ".join(excluded) if excluded else None
-    masks = _Masks(usable[0], usable[1:], line_profile, cfg)
+    masks = _Masks(usable[0], usable[1:], line_profile, profile_error, cfg)
     rows = []
     for strategy in cfg.strategies:
         base = _base_row(task_id, prompt, ref_id, strategy, len(usable), usable[0].code)
@@ -204,8 +213,10 @@ def _pool_problem(usable: list[Solution], cfg: SkeletonConfig) -> str | None:
 class _Masks:
     """Each strategy's mask for one task, computed on demand; TAS reuses SSS."""
 
-    def __init__(self, ref: Solution, others: list[Solution], line_profile, cfg: SkeletonConfig):
-        self.ref, self.others, self.line_profile, self.cfg = ref, others, line_profile, cfg
+    def __init__(self, ref: Solution, others: list[Solution], line_profile,
+                 profile_error: str | None, cfg: SkeletonConfig):
+        self.ref, self.others, self.cfg = ref, others, cfg
+        self.line_profile, self.profile_error = line_profile, profile_error
         self._sss: CharMask | None = None
 
     def get(self, strategy: str) -> CharMask:
@@ -214,16 +225,17 @@ class _Masks:
         if strategy == "sss":
             return self.sss()
         if self.line_profile is None:
-            raise SkeletonInputError(
+            raise SkeletonInputError(self.profile_error or (
                 f"TAS needs the line profile of reference solution {self.ref.solution_id!r} "
                 "and none was given; profile it with the sandbox's line profiler"
-            )
+            ))
         return tas_mask(
             self.sss(),
             self.ref.tree,
             self.ref.tokens,
             self.line_profile,
             self.cfg.tas_include_hottest,
+            self.ref.lines,
         )
 
     def sss(self) -> CharMask:
@@ -241,20 +253,9 @@ class _Masks:
 
 
 def _base_row(task_id, prompt, ref_id, strategy, num_solutions, code) -> dict:
-    return {
-        "task_id": str(task_id),
-        "solution_id": ref_id,
-        "strategy": strategy,
-        "prompt": prompt,
-        "code": code,
-        "skeleton": None,
-        "char_mask": None,
-        "kept_fraction": None,
-        "num_masks": None,
-        "num_solutions": num_solutions,
-        "status": None,
-        "reason": None,
-    }
+    return {**empty_row(SKELETONS), "task_id": str(task_id), "solution_id": ref_id,
+            "strategy": strategy, "prompt": prompt, "code": code,
+            "num_solutions": num_solutions}
 
 
 def _error_row(task_id, prompt, ref_id, strategy, num_solutions, reason, code=None) -> dict:

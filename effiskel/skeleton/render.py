@@ -96,15 +96,6 @@ class CharMask:
         return cls(code, bytes(bits))
 
     @classmethod
-    def from_line_spans(
-        cls, code: str, spans: Iterable[tuple[tuple[int, int], tuple[int, int]]], utf8: bool = False
-    ) -> CharMask:
-        """Keep ((line, col), (end_line, end_col)) spans; `utf8`: cols are byte offsets (ast)."""
-        lines = SourceLines(code)
-        at = lines.offset_utf8 if utf8 else lines.offset
-        return cls.from_spans(code, ((at(*a), at(*b)) for a, b in spans))
-
-    @classmethod
     def from_string(cls, code: str, flags: str) -> CharMask:
         """Parse a `char_mask` column value back."""
         if flags.strip("01"):

@@ -83,14 +83,14 @@ def statement_parts(
             continue
         start = lines.offset_utf8(node.lineno, node.col_offset)
         if isinstance(node, _COMPOUND):
-            end = _header_end(tokens, bisect_left(starts, start))
+            end = _header_end(tokens, bisect_left(starts, start), node.lineno)
         else:
             end = lines.offset_utf8(node.end_lineno, node.end_col_offset)
         parts.append((start, end))
     return parts
 
 
-def _header_end(tokens: Sequence[Token], first: int) -> int:
+def _header_end(tokens: Sequence[Token], first: int, lineno: int) -> int:
     """End of the ':' closing a compound header that starts at token `first`.
 
     It is the first ':' outside brackets that does not belong to a lambda
@@ -108,7 +108,7 @@ def _header_end(tokens: Sequence[Token], first: int) -> int:
             if not lambdas:
                 return tok.end
             lambdas -= 1
-    raise SkeletonInputError(f"no ':' ends the compound statement at token {first}")
+    raise SkeletonInputError(f"no ':' ends the compound statement on line {lineno}")
 
 
 def tas_mask(
@@ -117,9 +117,12 @@ def tas_mask(
     tokens: Sequence[Token],
     profile: Mapping,
     include_hottest: bool = True,
+    lines: SourceLines | None = None,
 ) -> CharMask:
-    """The TAS mask: the SSS mask plus every statement part on a hot line of the reference."""
-    lines = SourceLines(sss.code)
+    """The TAS mask: the SSS mask plus every statement part on a hot line of the reference.
+
+    `lines`: the reference's SourceLines, when the caller has them already."""
+    lines = lines or SourceLines(sss.code)
     hot = hot_lines(profile, lines.count, include_hottest)
     by_line: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for start, end in statement_parts(tree, tokens, lines):

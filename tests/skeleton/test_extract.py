@@ -135,6 +135,17 @@ def test_tas_without_a_profile_is_an_error_row_and_the_others_still_come():
     assert "needs the line profile of reference solution 's0'" in rows["tas"]["reason"]
 
 
+def test_tas_without_a_profile_says_why_it_is_missing():
+    rows = by_strategy(extract_task("t", None, solutions(*GOOD), None,
+                                    profile_error="line profile of the reference failed: TLE"))
+    assert rows["tas"]["reason"] == "line profile of the reference failed: TLE"
+    # a broken reference is the reason on every row, TAS's included, whatever the profile
+    broken = extract_task("t", None, solutions("def f(:\n", *GOOD), None,
+                          profile_error="line profile of the reference failed: RE")
+    assert all(r["status"] == "error" and "reference solution 's0'" in r["reason"]
+               for r in broken)
+
+
 def test_tas_with_a_profile_of_another_program_is_an_error_row():
     rows = by_strategy(extract_task("t", None, solutions(*GOOD), {40: (1, 10)}))
     assert rows["tas"]["status"] == "error"

