@@ -31,6 +31,11 @@ def side_by_side(columns: dict[str, str], width: int = 46) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _label(run: dict) -> str:
+    """A solution's name for a table: its origin without the source ("mini:quadratic")."""
+    return (run["origin"] or "").split(":")[-1][:24]
+
+
 def efficient_table(out: Path, limit: int = 12) -> str:
     """Per task: the fastest and slowest correct solution and the speed gap."""
     import pyarrow.dataset as pads
@@ -45,9 +50,8 @@ def efficient_table(out: Path, limit: int = 12) -> str:
     for task_id in sorted(by)[:limit]:
         rs = sorted(by[task_id], key=lambda r: r["time_ns"])
         fast, slow = rs[0], rs[-1]
-        label = lambda r: (r["origin"] or "").split(":")[-1][:24]  # noqa: E731
-        lines.append(f"{task_id:10} {label(fast):24} {fast['time_ns'] / 1e6:7.2f}  "
-                     f"{label(slow):24} {slow['time_ns'] / 1e6:7.2f} "
+        lines.append(f"{task_id:10} {_label(fast):24} {fast['time_ns'] / 1e6:7.2f}  "
+                     f"{_label(slow):24} {slow['time_ns'] / 1e6:7.2f} "
                      f"{slow['time_ns'] / fast['time_ns']:5.1f}x")
     return "\n".join(lines)
 
