@@ -6,7 +6,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export TORCH_EXTENSIONS_DIR := $(CURDIR)/build/torch_extensions
-export RAY_TRAIN_HEALTH_CHECK_INTERVAL_S := 0.1
 
 .PHONY: demo test lint clean
 

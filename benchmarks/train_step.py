@@ -38,7 +38,8 @@ import time
 import numpy as np
 import torch
 
-from effiskel.training.examples import Example, collate
+from effiskel.training.config import METHOD_WEIGHTS
+from effiskel.training.examples import IGNORE, Example, collate, pad_multiple
 from effiskel.training.losses import token_counts
 from effiskel.training.models import TargetLogits, add_lora
 from effiskel.training.trainer import micro_step
@@ -124,9 +125,8 @@ METHODS = (("efficoder", "-"), ("effiskel", "shared_prefix"), ("effiskel", "stac
 def step_batches(step: list[Example], method: str, layout: str, mb: int, device) -> list:
     """The micro-batches of one optimizer step, sorted by length as the trainer does."""
     with_skeleton = method == "effiskel"
-    layout = layout if with_skeleton else "shared_prefix"  # no skeleton: a plain causal batch
     step = sorted(step, key=lambda e: -e.row_length(layout, with_skeleton))
-    pad_to = 16 if device.type == "cuda" else 1  # as the trainer
+    pad_to = pad_multiple(device)
     return [
         collate(step[i : i + mb], layout, with_skeleton, pad_id=0, pad_to=pad_to).to(device)
         for i in range(0, len(step), mb)
@@ -135,9 +135,7 @@ def step_batches(step: list[Example], method: str, layout: str, mb: int, device)
 
 def one_step(model, optimizer, step: list[Example], method: str, layout: str, args, device) -> dict:
     """One optimizer step of `method` over the examples `step`, timed."""
-    weights = torch.tensor(
-        (0.6, 0.2, 0.2) if method == "effiskel" else (1.0, 0.0, 0.0), device=device
-    )
+    weights = torch.tensor(METHOD_WEIGHTS[method], device=device)
     t0 = _sync_time(device)
     batches = step_batches(step, method, layout, args.micro_batch, device)
     counts = sum(token_counts(b.is_code, b.is_skel, b.is_mask) for b in batches).to(device)
@@ -147,7 +145,7 @@ def one_step(model, optimizer, step: list[Example], method: str, layout: str, ar
     optimizer.step()
     optimizer.zero_grad(set_to_none=True)
     dt = _sync_time(device) - t0
-    heads = sum(int((b.labels != -100).sum()) for b in batches)
+    heads = sum(int((b.labels != IGNORE).sum()) for b in batches)
     return {
         "time": dt,
         "tokens": sum(b.num_tokens for b in batches),
@@ -200,7 +198,8 @@ def print_flops_only(args) -> None:
         total = 0.0
         for i in range(0, len(examples), G):
             batches = step_batches(examples[i : i + G], method, layout, args.micro_batch, cpu)
-            total += model_flops(base, batches, sum(int((b.labels != -100).sum()) for b in batches))
+            heads = sum(int((b.labels != IGNORE).sum()) for b in batches)
+            total += model_flops(base, batches, heads)
         per_example[(method, layout)] = total / len(examples)
     ref = per_example[METHODS[0]]
     print(

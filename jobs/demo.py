@@ -11,7 +11,6 @@ resumes from what is there.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import textwrap
 from pathlib import Path
@@ -117,7 +116,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--task", default="mini/0000", help="task whose skeletons are shown")
     args = ap.parse_args(argv)
     out = Path(args.out)
-    os.environ.setdefault("RAY_TRAIN_HEALTH_CHECK_INTERVAL_S", "0.1")
     init_ray(None)
 
     print("== Stage 1: profile the mini suite (run, time, rank; keep the top-5 per task)")

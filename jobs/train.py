@@ -8,7 +8,6 @@ latest checkpoint.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from effiskel.config import ConfigError, load
@@ -41,8 +40,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from data_pipeline.common import init_ray
 
-    os.environ.setdefault("RAY_TRAIN_HEALTH_CHECK_INTERVAL_S", "0.1")
-    init_ray(args.address)  # RAY_ADDRESS (set by `ray job submit`) is honoured by ray.init
+    try:
+        init_ray(args.address)  # RAY_ADDRESS (set by `ray job submit`) is honoured by ray.init
+    except ConnectionError as e:  # ClusterError: the cluster cannot be joined
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     result = train(cfg)
     m = result.metrics
     print(f"adapter: {result.adapter_dir}")

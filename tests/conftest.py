@@ -17,8 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
 SHARED_DATA = (ROOT / ".." / "shared" / "data").resolve()
 
-# Cheap Ray Train reports (see README "traps"); compiled DeepSpeed ops cached.
-os.environ.setdefault("RAY_TRAIN_HEALTH_CHECK_INTERVAL_S", "0.1")
+# Compiled DeepSpeed ops cached.
 os.environ.setdefault("TORCH_EXTENSIONS_DIR", str(BUILD / "torch_extensions"))
 os.environ.setdefault("RAY_DEDUP_LOGS", "0")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -63,8 +63,6 @@ class Example:
     prefix_len: int
     """Leading tokens shared by both sequences; at most min(prompt lengths) - 1, so the first
     token of each branch is still a prompt token and the shared part predicts no target."""
-    task_id: str = ""
-    solution_id: str = ""
 
     def row_length(self, layout: str, with_skeleton: bool) -> int:
         """Tokens this example puts in one micro-batch row (its longest row if stacked)."""
@@ -113,14 +111,21 @@ def read_skeleton_rows(path: str | Path, strategy: str) -> tuple[list[dict], dic
     import pyarrow.dataset as ds
 
     path = check_data_path(path)
-    table = ds.dataset(path, format="parquet").to_table()
-    missing = [c for c in COLUMNS if c not in table.column_names]
+    # Finished shards only: a crashed Stage 2 leaves `*.parquet.tmp-*` files behind.
+    shards = sorted(path.glob("*.parquet"))
+    if not shards:
+        raise ValueError(
+            f"{path} holds no Parquet shards (*.parquet); point data.path at Stage 2's "
+            "output directory (OUT/skeletons), or run Stage 2 first"
+        )
+    dataset = ds.dataset([str(s) for s in shards], format="parquet")
+    missing = [c for c in COLUMNS if c not in dataset.schema.names]
     if missing:
         raise ValueError(
             f"{path} is not a SKELETONS table: columns {missing} are missing "
-            f"(see effiskel/schema.py; found {table.column_names})"
+            f"(see effiskel/schema.py; found {dataset.schema.names})"
         )
-    rows = table.select(COLUMNS).to_pylist()
+    rows = dataset.to_table(columns=COLUMNS).to_pylist()
     ok = [r for r in rows if r["status"] == "ok"]
     chosen = [r for r in ok if r["strategy"] == strategy]
     if ok and not chosen:
@@ -186,8 +191,6 @@ def build_examples(
                     skel_ids=s_ids,
                     skel_prompt_len=s_plen,
                     prefix_len=p,
-                    task_id=str(row.get("task_id") or ""),
-                    solution_id=str(row.get("solution_id") or ""),
                 )
             )
     stats.kept = len(examples)
@@ -266,12 +269,15 @@ class Batch:
 
     input_ids: torch.Tensor  # [B, L] long
     position_ids: torch.Tensor  # [B, L] long
-    attention_mask: torch.Tensor  # [B, L] (1 = token) or [B, 1, L, L] bool (True = may attend)
     labels: torch.Tensor  # [B, L] long, IGNORE where nothing is predicted
     is_code: torch.Tensor  # [B, L] bool: labels[t] is a token of C (or its EOS)
     is_mask: torch.Tensor  # [B, L] bool: ... and M = 1 for it
     is_skel: torch.Tensor  # [B, L] bool: labels[t] is a token of S (or its EOS)
-    lengths: torch.Tensor  # [B] long: real (non-padding) tokens of each row
+    lengths: torch.Tensor  # [B] long: real (non-padding) tokens of each row, then padding
+    # Shared-prefix layout only (else None): each row is a tree, and the model builds its
+    # attention mask on the device from these (`tree_attention_mask`); other rows are causal.
+    branch: torch.Tensor | None = None  # [B] long: first position of the skeleton branch
+    prefix: torch.Tensor | None = None  # [B] long: tokens shared by both branches
 
     @property
     def num_tokens(self) -> int:
@@ -279,7 +285,12 @@ class Batch:
         return int(self.lengths.sum())
 
     def to(self, device) -> Batch:
-        return Batch(**{k: v.to(device, non_blocking=True) for k, v in vars(self).items()})
+        return Batch(
+            **{
+                k: v if v is None else v.to(device, non_blocking=True)
+                for k, v in vars(self).items()
+            }
+        )
 
 
 def _targets(ids: np.ndarray, prompt_len: int, mask: np.ndarray | None):
@@ -306,7 +317,7 @@ def collate(
     after the shared prefix, with positions continuing from the prefix; the attention mask
     lets a skeleton-branch token see the shared prefix and its own branch only, so every
     logit equals the one of the separate sequence.
-    `pad_to`: round the padded length up to a multiple of it (GPU kernels like 8 or 16).
+    `pad_to`: round the padded length up to a multiple of it (see `pad_multiple`).
     """
     rows = []  # (ids, positions, labels, is_code, is_mask, is_skel, branch_start, prefix_len)
     for ex in examples:
@@ -362,33 +373,43 @@ def collate(
         flags[0, b, :n], flags[1, b, :n], flags[2, b, :n] = r_code, r_mask, r_skel
         lengths[b], branch[b], prefix[b] = n, r_branch, r_prefix
     t = torch.from_numpy
-    lengths_t = t(lengths)
-    if with_skeleton and layout == "shared_prefix":
-        attention = tree_attention_mask(lengths_t, t(branch), t(prefix), L)
-    else:
-        attention = (torch.arange(L)[None, :] < lengths_t[:, None]).long()
+    tree = with_skeleton and layout == "shared_prefix"
     return Batch(
         input_ids=t(ids),
         position_ids=t(pos),
-        attention_mask=attention,
         labels=t(labels),
         is_code=t(flags[0]),
         is_mask=t(flags[1]),
         is_skel=t(flags[2]),
-        lengths=lengths_t,
+        lengths=t(lengths),
+        branch=t(branch) if tree else None,
+        prefix=t(prefix) if tree else None,
     )
 
 
+def pad_multiple(device: torch.device) -> int:
+    """`collate`'s `pad_to` for a device: aligned lengths suit the GPU attention kernels."""
+    return 16 if device.type == "cuda" else 1
+
+
 def tree_attention_mask(
-    lengths: torch.Tensor, branch: torch.Tensor, prefix: torch.Tensor, L: int
+    lengths: torch.Tensor,
+    branch: torch.Tensor,
+    prefix: torch.Tensor,
+    L: int,
+    dtype: torch.dtype,
+    device: torch.device,
 ) -> torch.Tensor:
-    """[B, 1, L, L] bool: causal, except that a query in the skeleton branch (at or after
-    `branch`) sees no key of the code branch after the shared `prefix`. Padding keys are
-    hidden; a padding query sees itself only (its output is never used, but must not be NaN)."""
-    q = torch.arange(L)[None, :, None]
-    k = torch.arange(L)[None, None, :]
-    branch, prefix, lengths = branch[:, None, None], prefix[:, None, None], lengths[:, None, None]
+    """[B, 1, L, L] additive float mask (0 = may attend, dtype's min = hidden) on `device`,
+    the form every attention kernel that takes a custom mask accepts: causal, except that a
+    query in the skeleton branch (at or after `branch`) sees no key of the code branch after
+    the shared `prefix`. Padding keys are hidden; a padding query sees itself only (its
+    output is never used, but must not be NaN)."""
+    q = torch.arange(L, device=device)[None, :, None]
+    k = torch.arange(L, device=device)[None, None, :]
+    branch, prefix, lengths = (x.to(device)[:, None, None] for x in (branch, prefix, lengths))
     allowed = (k <= q) & (q < lengths)
     allowed &= ~((q >= branch) & (k >= prefix) & (k < branch))
     allowed |= (q == k) & (q >= lengths)
-    return allowed[:, None]
+    zero = torch.zeros((), dtype=dtype, device=device)
+    return torch.where(allowed, zero, torch.finfo(dtype).min)[:, None]

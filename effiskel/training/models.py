@@ -11,8 +11,10 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from effiskel.skeleton.render import MASK as MASK_TOKEN
+from effiskel.training.examples import tree_attention_mask
+
 TINY = "tiny"
-MASK_TOKEN = "<MASK>"  # the skeleton placeholder (effiskel/skeleton/render.py)
 
 
 class ModelPathError(ValueError):
@@ -102,24 +104,40 @@ class TargetLogits(nn.Module):
     def __init__(self, lm: nn.Module):
         super().__init__()
         self.lm = lm
+        # A head followed by logit post-processing (softcapping, scaling) needs the full model.
+        cfg = self.base().config
+        self.full_model = bool(
+            getattr(cfg, "final_logit_softcapping", None) or getattr(cfg, "logit_scale", None)
+        )
 
     def base(self):
+        # Looked up, not stored: an attribute would register the base model a second time
+        # (under another name in every state dict and checkpoint).
         return self.lm.get_base_model() if hasattr(self.lm, "get_base_model") else self.lm
 
     def forward(
-        self, input_ids, attention_mask, position_ids, select: torch.Tensor
+        self,
+        input_ids: torch.Tensor,
+        position_ids: torch.Tensor,
+        select: torch.Tensor,
+        lengths: torch.Tensor,
+        branch: torch.Tensor | None = None,
+        prefix: torch.Tensor | None = None,
     ) -> torch.Tensor:
+        """Logits at the `select`ed positions of rows of `lengths` tokens, then padding.
+
+        Rows are causal sequences, or with `branch` and `prefix` shared-prefix trees
+        (`examples.collate`), whose mask is built here, on the device.
+        """
         base = self.base()
-        dtype = base.get_input_embeddings().weight.dtype
-        if attention_mask.dim() == 4:
-            # A custom (tree) mask goes in as-is; as an additive float mask, which every
-            # attention kernel that takes masks accepts.
-            attention_mask = torch.zeros(
-                attention_mask.shape, dtype=dtype, device=input_ids.device
-            ).masked_fill(~attention_mask, torch.finfo(dtype).min)
-        cfg = base.config
-        if getattr(cfg, "final_logit_softcapping", None) or getattr(cfg, "logit_scale", None):
-            # The head is followed by logit post-processing: run the full model.
+        L = input_ids.shape[1]
+        if branch is None:
+            positions = torch.arange(L, device=input_ids.device)
+            attention_mask = (positions[None, :] < lengths[:, None]).long()
+        else:
+            dtype = base.get_input_embeddings().weight.dtype
+            attention_mask = tree_attention_mask(lengths, branch, prefix, L, dtype, input_ids.device)
+        if self.full_model:
             out = base(
                 input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids
             )

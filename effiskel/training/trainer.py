@@ -49,9 +49,11 @@ from effiskel.training.examples import (
     IGNORE,
     Batch,
     Example,
+    ExampleStats,
     build_examples,
     check_data_path,
     collate,
+    pad_multiple,
     read_skeleton_rows,
 )
 from effiskel.training.models import (
@@ -197,13 +199,15 @@ def preflight(cfg: TrainConfig) -> None:
         check_model_dir(cfg.model.path)
 
 
-def prepare(cfg: TrainConfig) -> tuple[Path, list[Example], dict]:
-    """Driver-side preparation, before Ray starts anything: (model dir, examples, data stats).
+def prepare(cfg: TrainConfig) -> tuple[Path, list[Example], ExampleStats, dict]:
+    """Driver-side preparation, before Ray starts anything: (model dir, examples, their
+    stats, the row counts of `read_skeleton_rows`).
 
     Raises with an actionable message on a bad data path, model path or empty data set.
     """
-    preflight(cfg)
-    rows, counts = read_skeleton_rows(cfg.data.path, cfg.data.strategy)
+    if cfg.model.path != TINY:
+        check_model_dir(cfg.model.path)
+    rows, counts = read_skeleton_rows(cfg.data.path, cfg.data.strategy)  # checks data.path
     if not rows:
         raise ValueError(
             f"{cfg.data.path} holds no rows with status 'ok' ({counts}); run Stage 2 first"
@@ -227,11 +231,7 @@ def prepare(cfg: TrainConfig) -> tuple[Path, list[Example], dict]:
         raise ValueError(
             f"no usable training examples in {cfg.data.path}: {stats.summary()}; {stats.reasons}"
         )
-    data_stats = {
-        **counts,
-        **{k: v for k, v in dataclasses.asdict(stats).items() if k != "reasons"},
-    }
-    return model_path, examples, data_stats
+    return model_path, examples, stats, counts
 
 
 def train(cfg: TrainConfig) -> TrainResult:
@@ -249,16 +249,14 @@ def train(cfg: TrainConfig) -> TrainResult:
             "the trainer needs Ray Train V2 (Ray's default); unset RAY_TRAIN_V2_ENABLED=0"
         )
 
-    # Every report blocks for one controller health-check interval (default 2 s).
+    # Every report blocks for one controller health-check interval (default 2 s). Set here
+    # only: Ray Train V2 passes it on to its controller and workers (ENV_VARS_TO_PROPAGATE).
     os.environ.setdefault("RAY_TRAIN_HEALTH_CHECK_INTERVAL_S", "0.1")
     run_dir = Path(cfg.output_dir).resolve() / cfg.name
-    model_path, examples, data_stats = prepare(cfg)
+    model_path, examples, stats, counts = prepare(cfg)
     plan = make_plan(cfg, len(examples))
     print(
-        f"[effiskel train] {cfg.name}: {data_stats['kept']}/{data_stats['rows']} examples "
-        f"({data_stats['dropped_prompt_too_long']} dropped: prompt too long, "
-        f"{data_stats['dropped_bad_row']} bad rows; truncated {data_stats['truncated_code']} code, "
-        f"{data_stats['truncated_skeleton']} skeleton targets); {plan.total_steps} steps of "
+        f"[effiskel train] {cfg.name}: {stats.summary()}; {plan.total_steps} steps of "
         f"{plan.global_batch_size} on {plan.num_workers} workers, weights {cfg.weights}"
     )
     if cfg.scaling.use_gpu and ray.is_initialized() and ray.cluster_resources().get("GPU", 0) < 1:
@@ -274,7 +272,10 @@ def train(cfg: TrainConfig) -> TrainResult:
             "event": "start",
             "time": time.time(),
             "plan": dataclasses.asdict(plan),
-            "data": data_stats,
+            "data": {
+                **counts,
+                **{k: v for k, v in dataclasses.asdict(stats).items() if k != "reasons"},
+            },
             "config": to_dict(cfg),
         },
     )
@@ -468,7 +469,7 @@ def train_loop(config: dict) -> None:
         queue.put({"event": "resume" if start else "begin", "step": start, "time": time.time()})
 
     metrics: dict = {}
-    pad_to = 16 if device.type == "cuda" else 1  # aligned lengths suit the GPU attention kernels
+    pad_to = pad_multiple(device)
     engine.train()
     for step in range(start, plan.total_steps):
         t0 = time.perf_counter()
@@ -489,12 +490,12 @@ def train_loop(config: dict) -> None:
         dist.all_reduce(counts)
         sums = torch.zeros(3, device=device, dtype=torch.float64)
         for b in batches:
-            loss, micro_sums = micro_step(engine, b.to(device), counts, weights)
+            loss, mb_sums = micro_step(engine, b.to(device), counts, weights)
             # DeepSpeed averages gradients over ranks; ×world undoes it, since the loss is
             # already a global mean. scale_wrt_gas=False: the counts already cover accumulation.
             engine.backward(loss * world, scale_wrt_gas=False)
             engine.step()
-            sums += micro_sums.detach().double()
+            sums += mb_sums.detach().double()
         done = step + 1
         last = done == plan.total_steps
         if done % cfg.log_every == 0 or done % cfg.checkpoint_every == 0 or last:
@@ -544,15 +545,20 @@ def train_loop(config: dict) -> None:
 
 
 def micro_step(model, b: Batch, global_counts: torch.Tensor, weights: torch.Tensor):
-    """Forward one micro-batch: (its share of the global L_total, its raw NLL sums).
+    """Forward one micro-batch: (its share of the global L_total, its raw NLL sums)."""
+    sums = micro_sums(model, b)
+    loss, _ = losses.combine(sums, global_counts, weights)
+    return loss, sums
+
+
+def micro_sums(model, b: Batch) -> torch.Tensor:
+    """The raw NLL sums (code, skeleton, mask) of one micro-batch.
 
     One forward pass gives L_code and L_mask (and L_skeleton, whose positions sit in the
     same rows or beside them); logits are computed only where a target is predicted."""
     sel = b.labels != IGNORE
-    logits = model(b.input_ids, b.attention_mask, b.position_ids, sel)
-    sums = losses.nll_sums(logits, b.labels[sel], b.is_code[sel], b.is_skel[sel], b.is_mask[sel])
-    loss, _ = losses.combine(sums, global_counts, weights)
-    return loss, sums
+    logits = model(b.input_ids, b.position_ids, sel, b.lengths, b.branch, b.prefix)
+    return losses.nll_sums(logits, b.labels[sel], b.is_code[sel], b.is_skel[sel], b.is_mask[sel])
 
 
 def _report_checkpoint(engine, metrics: dict, run_dir: Path, rank: int, world: int) -> None:

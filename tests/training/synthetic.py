@@ -1,6 +1,6 @@
 """Synthetic SKELETONS rows for the training tests (the real Stage 2 output comes from
 effiskel.skeleton): small Python programs, a character mask that keeps keywords, builtins
-and structure, and the skeleton rendered from it (each masked run on a line → `<MASK>`)."""
+and structure, and the skeleton Stage 2 renders from it (each masked run → `<MASK>`)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import random
 import tokenize
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
+from data_pipeline.shards import write_shard
 from effiskel import schema
+from effiskel.skeleton.render import CharMask, render
 
 BUILTINS = {
     "range",
@@ -72,20 +72,6 @@ def char_mask(code: str) -> str:
     return "".join(map(str, mask))
 
 
-def render(code: str, mask: str) -> str:
-    """Each maximal run of masked characters on a line becomes one `<MASK>`."""
-    out, i = [], 0
-    while i < len(code):
-        if mask[i] == "1" or code[i] == "\n":
-            out.append(code[i])
-            i += 1
-            continue
-        while i < len(code) and mask[i] == "0" and code[i] != "\n":
-            i += 1
-        out.append("<MASK>")
-    return "".join(out)
-
-
 def skeleton_rows(n: int = 40, seed: int = 0, strategy: str = "tas") -> list[dict]:
     rng = random.Random(seed)
     rows = []
@@ -103,7 +89,7 @@ def skeleton_rows(n: int = 40, seed: int = 0, strategy: str = "tas") -> list[dic
             strategy=strategy,
             prompt=prompt,
             code=code,
-            skeleton=render(code, mask),
+            skeleton=render(CharMask.from_string(code, mask)),
             char_mask=mask,
             kept_fraction=mask.count("1") / len(mask),
             status="ok",
@@ -113,9 +99,7 @@ def skeleton_rows(n: int = 40, seed: int = 0, strategy: str = "tas") -> list[dic
 
 
 def write_shards(rows: list[dict], out_dir: Path, shards: int = 2) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """`rows` as a SKELETONS table in `shards` Parquet shards, as Stage 2 writes them."""
     for s in range(shards):
-        pq.write_table(
-            schema.to_table(rows[s::shards], schema.SKELETONS), out_dir / f"part-{s:05d}.parquet"
-        )
+        write_shard(rows[s::shards], schema.SKELETONS, out_dir / f"part-{s:05d}.parquet")
     return out_dir

@@ -57,13 +57,13 @@ def test_defaults_follow_the_paper():
 
 @pytest.mark.parametrize("name", TRAIN_CONFIGS)
 def test_config_files_load_and_round_trip(name, work_dir):
-    cfg = load(TrainConfig, ROOT / "configs" / name, ["optim.lr=2e-5"])
-    assert cfg.optim.lr == 2e-5
+    cfg = load(TrainConfig, ROOT / "configs" / name)
     (work_dir / "c.yaml").write_text(dump(cfg))
     assert load(TrainConfig, work_dir / "c.yaml") == cfg
     if name != "demo_train.yaml":  # the paper's setting
         o = cfg.optim
-        assert (o.global_batch_size, o.epochs, cfg.data.max_length, cfg.method) == (
+        assert (o.lr, o.global_batch_size, o.epochs, cfg.data.max_length, cfg.method) == (
+            2e-5,
             64,
             5,
             1600,

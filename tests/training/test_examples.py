@@ -16,6 +16,7 @@ from effiskel.training.models import (
     load_tokenizer,
 )
 from effiskel.training.prompts import format_prompt, format_skeleton_prompt
+from effiskel.training.trainer import micro_sums
 from tests.training.synthetic import skeleton_rows, write_shards
 
 ROWS = skeleton_rows(30)
@@ -166,12 +167,21 @@ def test_read_skeleton_rows_filters_status_and_strategy(work_dir):
         E.read_skeleton_rows(work_dir / "missing", "tas")
 
 
-def _sums(model, batch):
-    sel = batch.labels != E.IGNORE
-    logits = model(batch.input_ids, batch.attention_mask, batch.position_ids, sel)
-    return losses.nll_sums(
-        logits, batch.labels[sel], batch.is_code[sel], batch.is_skel[sel], batch.is_mask[sel]
-    )
+def test_read_skeleton_rows_skips_what_a_crashed_stage_2_left_behind(work_dir):
+    write_shards(skeleton_rows(4), work_dir / "sk")
+    (work_dir / "sk" / "x.parquet.tmp-1234").write_bytes(b"half a shard")
+    got, counts = E.read_skeleton_rows(work_dir / "sk", "tas")
+    assert len(got) == 4 and counts["read"] == 4
+
+
+def test_read_skeleton_rows_names_the_missing_columns(work_dir):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (work_dir / "sk").mkdir()
+    pq.write_table(pa.table({"code": ["x = 1"]}), work_dir / "sk" / "part.parquet")
+    with pytest.raises(ValueError, match=r"not a SKELETONS table: columns .*'skeleton'"):
+        E.read_skeleton_rows(work_dir / "sk", "tas")
 
 
 def test_shared_prefix_layout_gives_the_losses_of_separate_sequences(tiny_dir, bpe):
@@ -179,10 +189,12 @@ def test_shared_prefix_layout_gives_the_losses_of_separate_sequences(tiny_dir, b
     model = TargetLogits(load_model(tiny_dir, torch.float32)).eval()
     exs, _ = E.build_examples(ROWS[:5], bpe, max_length=1600)
     with torch.no_grad():
-        tree = _sums(model, E.collate(exs, "shared_prefix", True, pad_id=0))
-        stacked = _sums(model, E.collate(exs, "stacked", True, pad_id=0, pad_to=8))
-        one_by_one = sum(_sums(model, E.collate([ex], "stacked", True, pad_id=0)) for ex in exs)
-        code_only = _sums(model, E.collate(exs, "shared_prefix", False, pad_id=0))
+        tree = micro_sums(model, E.collate(exs, "shared_prefix", True, pad_id=0))
+        stacked = micro_sums(model, E.collate(exs, "stacked", True, pad_id=0, pad_to=8))
+        one_by_one = sum(
+            micro_sums(model, E.collate([ex], "stacked", True, pad_id=0)) for ex in exs
+        )
+        code_only = micro_sums(model, E.collate(exs, "shared_prefix", False, pad_id=0))
         # Reference: Hugging Face's own loss, one code sequence at a time.
         hf = 0.0
         for ex in exs:
@@ -207,8 +219,12 @@ def test_shared_prefix_layout_gives_the_losses_of_separate_sequences(tiny_dir, b
 
 
 def test_tree_mask_hides_the_code_branch_from_the_skeleton_branch():
-    m = E.tree_attention_mask(torch.tensor([7]), torch.tensor([5]), torch.tensor([3]), L=8)[0, 0]
     # Row: prefix 0-2, code branch 3-4, skeleton branch 5-6, padding 7.
+    lengths, branch, prefix = torch.tensor([7]), torch.tensor([5]), torch.tensor([3])
+    additive = E.tree_attention_mask(lengths, branch, prefix, 8, torch.bfloat16, "cpu")
+    assert additive.shape == (1, 1, 8, 8) and additive.dtype == torch.bfloat16
+    m = additive[0, 0] == 0  # may attend; every other entry is the dtype's minimum
+    assert (additive[0, 0][~m] == torch.finfo(torch.bfloat16).min).all()
     assert m[4].tolist() == [True] * 5 + [False] * 3
     assert m[6].tolist() == [True, True, True, False, False, True, True, False]
     assert m[7].tolist() == [False] * 7 + [True]

@@ -151,9 +151,3 @@ def test_two_uneven_ranks_give_the_global_mean_and_its_gradient():
     assert torch.allclose(torch.cat(grads), logits.grad, atol=1e-7)
     assert one.item() == pytest.approx(expected, rel=1e-6)
 
-
-def test_weights_select_terms_efficoder_is_code_only():
-    sums = losses.nll_sums(LOGITS, LABELS, CODE, SKEL, MASK)
-    counts = losses.token_counts(CODE, SKEL, MASK)
-    total, terms = losses.combine(sums, counts, (1.0, 0.0, 0.0))
-    assert total.item() == pytest.approx(terms[0].item())

@@ -91,6 +91,7 @@ def test_target_logits_equal_full_logits_at_selected_positions(tiny_dir):
     )
     model = TargetLogits(lm).eval()
     ids = torch.randint(0, 300, (2, 9))
+    lengths = torch.tensor([9, 6])
     mask = torch.ones(2, 9, dtype=torch.long)
     mask[1, 6:] = 0
     pos = torch.arange(9).expand(2, 9)
@@ -98,7 +99,7 @@ def test_target_logits_equal_full_logits_at_selected_positions(tiny_dir):
     select[0, 2:7] = select[1, 1:5] = True
     with torch.no_grad():
         full = lm(input_ids=ids, attention_mask=mask, position_ids=pos).logits
-        part = model(ids, mask, pos, select)
+        part = model(ids, pos, select, lengths)
     assert part.shape == (9, lm.config.vocab_size)
     assert torch.allclose(part, full[select], atol=1e-5)
 
