@@ -29,7 +29,7 @@ from effiskel.tasks import (
     mercury,
     mini_suite,
 )
-from effiskel.tasks.common import Source, count_rows, count_skipped
+from effiskel.tasks.common import Source, count_skipped
 
 SOURCES: dict[str, Source] = {
     "mini": mini_suite.SOURCE,
@@ -62,4 +62,4 @@ def iter_source(
         yield from src.load_unit(path, unit, **options)
 
 
-__all__ = ["SOURCES", "Source", "count_rows", "count_skipped", "get_source", "iter_source"]
+__all__ = ["SOURCES", "Source", "count_skipped", "get_source", "iter_source"]

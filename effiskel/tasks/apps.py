@@ -210,7 +210,7 @@ def build(task_id: str, source: str, raw: dict) -> tuple[dict, list[dict]]:
     try:
         if io.get("fn_name"):
             fn = io["fn_name"]
-            entry = f"Solution.{fn}" if "class Solution" in (starter or "") else fn
+            entry = f"Solution.{fn}" if "class Solution" in starter else fn
             tests = [call_test(_as_args(i), o) for i, o in _pairs(io, raw["dir"])]
             meta["fn_name"] = fn
             task = task_row(

@@ -37,6 +37,7 @@ from effiskel.tasks.common import (
     UNSUPPORTED_LANGUAGE,
     Source,
     Unreadable,
+    cached_by_mtime,
     error_task,
     failed_solution,
     read_text,
@@ -73,8 +74,8 @@ def load_unit(path: str | Path, unit: str, **options) -> list[tuple[dict, list[d
     skipped: Counter = Counter()
     solutions = []
     for k, sub in enumerate(submissions):
-        if any(sub.get(c) is None for c in SUBMISSION_COLUMNS):
-            lacks = [c for c in SUBMISSION_COLUMNS if sub.get(c) is None]
+        lacks = [c for c in SUBMISSION_COLUMNS if sub.get(c) is None]
+        if lacks:
             detail = f"{meta_file} line {k + 2} lacks {lacks}"
             solutions.append(
                 failed_solution(task_id, f"{task_id}/row{k + 2}", NAME, BAD_ROW, detail)
@@ -97,7 +98,7 @@ def load_unit(path: str | Path, unit: str, **options) -> list[tuple[dict, list[d
         except Unreadable as e:
             solutions.append(failed_solution(task_id, f"{task_id}/{sid}", origin, e.kind, e.detail))
 
-    limits = _problem_limits(root).get(unit, {})
+    limits = _problem_limits(root / "metadata" / "problem_list.csv").get(unit, {})
     meta = {
         "problem_id": unit,
         "submissions": len(submissions),
@@ -133,10 +134,11 @@ def load_unit(path: str | Path, unit: str, **options) -> list[tuple[dict, list[d
     return [(task, solutions)]
 
 
-def _problem_limits(root: Path) -> dict[str, dict]:
+@cached_by_mtime
+def _problem_limits(problem_list: Path) -> dict[str, dict]:
     """problem_list.csv as {problem id: {"name", "dataset", "time_limit_ms", "memory_limit_kb"}}."""
     try:
-        rows = csv.DictReader(io.StringIO(read_text(root / "metadata" / "problem_list.csv")))
+        rows = csv.DictReader(io.StringIO(read_text(problem_list)))
         return {
             r["id"]: {
                 "name": r.get("name"),

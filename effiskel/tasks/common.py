@@ -6,12 +6,13 @@ The loader protocol (see `effiskel.tasks.SOURCES`): a source has
 ``load_unit(path, unit, **options) -> list[(task_row, [solution_rows])]``.
 `load_unit` never raises on bad data: whatever cannot be read becomes a row
 with ``status`` "error" or "skipped" and a ``reason`` of the form
-``"<kind>: <what, naming the file> — <what to do>"``, so the final summary can
-count rows per (status, kind) with `count_rows`.
+``"<kind>: <what, naming the file> — <what to do>"``, so the pipeline's summary
+can count rows per kind (`reason_kind`, `count_skipped`).
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import re
@@ -20,12 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from effiskel.sandbox.values import (  # noqa: F401 - the loaders take these from here
-    from_literal,
-    literal_node,
-    resolve_entry_point,
-    to_literal,
-)
+from effiskel.sandbox.values import to_literal
 from effiskel.schema import SOLUTIONS, TASKS, empty_row
 
 # Reason kinds: the word before the first ":" of a row's `reason`.
@@ -57,7 +53,7 @@ def reason(kind: str, detail: str) -> str:
 
 
 def reason_kind(text: str | None) -> str:
-    """The kind of a `reason` ("" for none): what `count_rows` groups by."""
+    """The kind of a `reason` ("" for none): what the pipeline's summary counts by."""
     return text.split(":", 1)[0] if text else ""
 
 
@@ -75,14 +71,13 @@ def task_row(
     metadata: dict | None = None,
     status: str = "ok",
     reason: str | None = None,
-    language: str = "python",
 ) -> dict:
     """A TASKS row. `tests` are {"input", "output"} dicts (output None = unknown)."""
     row = empty_row(TASKS)
     row.update(
         task_id=task_id,
         source=source,
-        language=language,
+        language="python",
         prompt=prompt,
         mode=mode,
         entry_point=entry_point,
@@ -128,7 +123,6 @@ def solution_row(
     *,
     status: str = "ok",
     reason: str | None = None,
-    language: str = "python",
 ) -> dict:
     row = empty_row(SOLUTIONS)
     row.update(
@@ -136,7 +130,7 @@ def solution_row(
         solution_id=solution_id,
         code=code,
         origin=origin,
-        language=language,
+        language="python",
         status=status,
         reason=reason,
     )
@@ -148,11 +142,6 @@ def failed_solution(task_id: str, solution_id: str, origin: str, kind: str, deta
     return solution_row(
         task_id, solution_id, None, origin, status="error", reason=reason(kind, detail)
     )
-
-
-def count_rows(rows) -> Counter:
-    """Rows per (status, reason kind), e.g. {("ok", ""): 90, ("error", "bad-json"): 2}."""
-    return Counter((r["status"], reason_kind(r.get("reason"))) for r in rows)
 
 
 def count_skipped(task_rows) -> Counter:
@@ -211,16 +200,39 @@ def parse_json_field(text: Any, what: str) -> Any:
         raise Unreadable(BAD_JSON, f"{what}: {e}") from None
 
 
+def cached_by_mtime(read: Callable[[Path], Any]) -> Callable[[Path], Any]:
+    """`read(path)`, remembered per version of the file (its path and mtime).
+
+    A Ray actor loads many units of a source in one process, and each unit
+    would otherwise read and parse the same shared file again. Callers must not
+    change what it returns; failures are not remembered."""
+
+    @functools.lru_cache(maxsize=4)
+    def cached(path: Path, mtime_ns: int) -> Any:
+        return read(path)
+
+    @functools.wraps(read)
+    def wrapper(path: Path) -> Any:
+        try:
+            mtime_ns = path.stat().st_mtime_ns
+        except OSError:
+            return read(path)  # `read` reports the missing file in its own words
+        return cached(path, mtime_ns)
+
+    return wrapper
+
+
 # Records of one file (jsonl, jsonl.gz, json, json.gz, parquet) split into units,
 # so a worker reads only its share. Plain jsonl is split by byte ranges (a line
 # belongs to the range its first byte is in), parquet by row group; compressed
-# or whole-document JSON cannot be seeked, so it is split by row ranges and each
-# unit parses the file again — fine for the small files those formats hold.
+# or whole-document JSON cannot be seeked, so it is split by row ranges: the
+# file's bytes are read once per process, and each unit parses its own lines
+# (of a whole document, all of it — fine for the small files that format holds).
 JSONL_CHUNK_BYTES = 8 << 20
 ROWS_PER_UNIT = 32
 
 
-def record_units(path: str | Path, rows_per_unit: int = ROWS_PER_UNIT) -> list[str]:
+def record_units(path: str | Path) -> list[str]:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file — pass the dataset file with --data")
@@ -236,10 +248,10 @@ def record_units(path: str | Path, rows_per_unit: int = ROWS_PER_UNIT) -> list[s
             for s in range(0, max(size, 1), JSONL_CHUNK_BYTES)
         ]
     try:
-        n = len(_whole_records(path))
+        n, _ = _whole_records(path, 0, 0)
     except Unreadable:
         n = 1  # one unit, which reports the unreadable file as an error row
-    return [f"rows:{s}-{min(s + rows_per_unit, n)}" for s in range(0, max(n, 1), rows_per_unit)]
+    return [f"rows:{s}-{min(s + ROWS_PER_UNIT, n)}" for s in range(0, max(n, 1), ROWS_PER_UNIT)]
 
 
 def read_records(path: str | Path, unit: str) -> Iterator[tuple[str, Any]]:
@@ -262,12 +274,12 @@ def read_records(path: str | Path, unit: str) -> Iterator[tuple[str, Any]]:
         yield from _jsonl_byte_range(path, lo, hi)
     elif kind == "rows":
         try:
-            records = _whole_records(path)
+            _, records = _whole_records(path, lo, hi)
         except Unreadable as e:
             yield "file", e
             return
-        for i in range(lo, min(hi, len(records))):
-            yield f"row {i}", records[i]
+        for i, rec in enumerate(records, lo):
+            yield f"row {i}", rec
     else:
         raise ValueError(
             f"unknown unit {unit!r} for {path}: expected rowgroup:N, bytes:A-B or rows:A-B"
@@ -298,21 +310,24 @@ def _json_line(line: bytes, where: str) -> Any:
         return Unreadable(BAD_JSON, f"{where}: {e} — fix or drop the line")
 
 
-def _whole_records(path: Path) -> list:
-    name = path.name
-    opener = gzip.open if name.endswith(".gz") else open
+@cached_by_mtime
+def _file_bytes(path: Path) -> bytes:
+    """A record file's bytes, decompressed. The bytes are what is cached, not
+    the records: a loader may change a record in place (Mercury's convert_offline)."""
+    opener = gzip.open if path.name.endswith(".gz") else open
     try:
         with opener(path, "rb") as f:
-            data = f.read()
+            return f.read()
     except OSError as e:
         raise Unreadable(BAD_JSON, f"{path}: {e}") from None
-    base = name.removesuffix(".gz")
-    if base.endswith(".jsonl"):
-        return [
-            _json_line(line, f"{path} line {i + 1}")
-            for i, line in enumerate(data.splitlines())
-            if line.strip()
-        ]
+
+
+def _whole_records(path: Path, lo: int, hi: int) -> tuple[int, list]:
+    """(how many records a file split by row ranges holds, its records lo..hi)."""
+    data = _file_bytes(path)
+    if path.name.removesuffix(".gz").endswith(".jsonl"):
+        lines = [(i, line) for i, line in enumerate(data.splitlines()) if line.strip()]
+        return len(lines), [_json_line(line, f"{path} line {i + 1}") for i, line in lines[lo:hi]]
     try:
         doc = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -320,7 +335,8 @@ def _whole_records(path: Path) -> list:
     except json.JSONDecodeError as e:
         raise Unreadable(BAD_JSON, f"{path}: {e} — fix or re-download the file") from None
     # A JSON array of records, or an object keyed by record id.
-    return list(doc.values()) if isinstance(doc, dict) else list(doc)
+    records = list(doc.values()) if isinstance(doc, dict) else list(doc)
+    return len(records), records[lo:hi]
 
 
 def record_id(source: str, locator: str) -> str:

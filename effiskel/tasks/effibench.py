@@ -10,15 +10,15 @@ test_case (the hidden suite); both test fields are Python text: a
 <expected>`` lines.
 
 Call mode with entry point ``Solution.<method>`` (see
-`common.resolve_entry_point`: a fresh instance per test). Asserts whose
-arguments and expected value are literals become tests; the others (e.g.
-TreeNode arguments) are left out and counted in metadata ("asserts",
-"asserts_converted"), with the original test code kept. The prompt is the
-description followed by the small test cases, as EffiBench prompts models
-(they also name the method). EffiBench's harness runs every solution after a
-prelude of imports and ListNode/TreeNode classes (LeetCode's environment);
-solutions get the same prelude, kept in metadata ("prelude") so a generation
-step can prepend it to samples too.
+`effiskel.sandbox.values.resolve_entry_point`: a fresh instance per test).
+Asserts whose arguments and expected value are literals become tests; the
+others (e.g. TreeNode arguments) are left out and counted in metadata
+("asserts", "asserts_converted"), with the original test code kept. The
+prompt is the description followed by the small test cases, as EffiBench
+prompts models (they also name the method). EffiBench's harness runs every
+solution after a prelude of imports and ListNode/TreeNode classes (LeetCode's
+environment); solutions get the same prelude, kept in metadata ("prelude") so
+a generation step can prepend it to samples too.
 Task ids: ``effibench/<problem_idx>``; solution ``<task_id>/canonical``.
 """
 
@@ -29,13 +29,13 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from effiskel.sandbox.values import literal_node
 from effiskel.tasks.common import (
     BAD_ROW,
     NO_TESTS,
     bad_record,
     call_test,
     error_task,
-    literal_node,
     record_id,
     record_source,
     solution_row,
@@ -113,26 +113,14 @@ def _load(path: Path, loc: str, rec, **options) -> tuple[dict, list[dict]]:
         "prelude": PRELUDE,
         **counts,
     }
+    shared = {"mode": "call", "metadata": meta, "prompt": prompt}
     if not tests:
-        return error_task(
-            task_id,
-            NAME,
-            NO_TESTS,
+        detail = (
             f"{where}: none of the {counts['asserts']} asserts in "
-            "test_case has literal arguments and expected value",
-            mode="call",
-            metadata=meta,
-            prompt=prompt,
-        ), solutions
-    task = task_row(
-        task_id,
-        NAME,
-        prompt=prompt,
-        mode="call",
-        entry_point=f"Solution.{method}",
-        tests=tests,
-        metadata=meta,
-    )
+            "test_case has literal arguments and expected value"
+        )
+        return error_task(task_id, NAME, NO_TESTS, detail, **shared), solutions
+    task = task_row(task_id, NAME, entry_point=f"Solution.{method}", tests=tests, **shared)
     return task, solutions
 
 
@@ -142,8 +130,8 @@ def strip_fence(code: str) -> str:
     return m.group(1) if m else code
 
 
-def convert_asserts(code: str, instance: str = "solution") -> tuple[str | None, list[dict], dict]:
-    """(method, tests, counts) from `assert <instance>.<method>(args) == expected` lines.
+def convert_asserts(code: str) -> tuple[str | None, list[dict], dict]:
+    """(method, tests, counts) from `assert solution.<method>(args) == expected` lines.
     Only the most common method becomes tests (a task has one entry point)."""
     try:
         module = ast.parse(code)
@@ -159,8 +147,8 @@ def convert_asserts(code: str, instance: str = "solution") -> tuple[str | None, 
             and isinstance(node.test.ops[0], ast.Eq)
         ):
             left, right = node.test.left, node.test.comparators[0]
-            call, other = (left, right) if _is_method_call(left, instance) else (right, left)
-            if _is_method_call(call, instance):
+            call, other = (left, right) if _is_method_call(left) else (right, left)
+            if _is_method_call(call):
                 try:
                     found.append(
                         (call.func.attr, [literal_node(a) for a in call.args], literal_node(other))
@@ -174,12 +162,13 @@ def convert_asserts(code: str, instance: str = "solution") -> tuple[str | None, 
     return method, tests, {"asserts": len(asserts), "asserts_converted": len(tests)}
 
 
-def _is_method_call(node: ast.expr, instance: str) -> bool:
+def _is_method_call(node: ast.expr) -> bool:
+    """`solution.<method>(args)`, `solution` being the tests' `Solution()` instance."""
     return (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and isinstance(node.func.value, ast.Name)
-        and node.func.value.id == instance
+        and node.func.value.id == "solution"
         and not node.keywords
         and not any(isinstance(a, ast.Starred) for a in node.args)
     )

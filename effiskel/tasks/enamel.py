@@ -56,6 +56,7 @@ from effiskel.tasks.common import (
     GENERATOR_FAILED,
     Source,
     Unreadable,
+    cached_by_mtime,
     call_test,
     error_task,
     failed_solution,
@@ -129,19 +130,13 @@ def load_unit(
         detail = f"{csv_path} row {i} lacks {missing or 'four integer input_levels'}"
         return [(error_task(task_id, NAME, BAD_ROW, detail, mode="call"), [])]
     meta = {"source_task_id": row["task_id"], "reference_solution_id": f"{task_id}/reference"}
+    shared = {"mode": "call", "metadata": meta, "prompt": row["prompt"]}
     if subset != "all" and i in EXCLUDED_ROWS:
-        task = error_task(
-            task_id,
-            NAME,
-            EXCLUDED,
-            f"{row['task_id']} is not among the 142 problems "
-            "ENAMEL evaluates (enam.PROBLEMSET) — load with subset='all' to include it",
-            mode="call",
-            status="skipped",
-            metadata=meta,
-            prompt=row["prompt"],
+        detail = (
+            f"{row['task_id']} is not among the 142 problems ENAMEL evaluates "
+            "(enam.PROBLEMSET) — load with subset='all' to include it"
         )
-        return [(task, [])]
+        return [(error_task(task_id, NAME, EXCLUDED, detail, status="skipped", **shared), [])]
 
     chosen = _levels(levels, len(sizes))
     meta.update(
@@ -153,20 +148,16 @@ def load_unit(
     try:
         tests, test_levels = _generate(i, row, sizes, chosen)
     except Unreadable as e:
-        task = error_task(
-            task_id, NAME, e.kind, e.detail, mode="call", metadata=meta, prompt=row["prompt"]
-        )
+        task = error_task(task_id, NAME, e.kind, e.detail, **shared)
     else:
         meta["test_levels"] = test_levels
         task = task_row(
             task_id,
             NAME,
-            prompt=row["prompt"],
-            mode="call",
             entry_point=row["entry_point"],
             tests=tests,
             checker=f"{row['prompt']}\n    pass\n{row['checker']}\n\ncheck = __check\n",
-            metadata=meta,
+            **shared,
         )
     return [(task, _solutions(csv_path, i, task_id, row))]
 
@@ -176,12 +167,16 @@ def _csv_path(path: str | Path) -> Path:
     return p / "dataset" / "enamel.csv" if p.is_dir() else p
 
 
+@cached_by_mtime
 def _rows(csv_path: Path) -> list[dict]:
     # Generators and solutions are long multi-line fields; the csv module's
     # default field limit (128 KiB) is too small for a few of them.
     csv.field_size_limit(1 << 30)
     with open(csv_path, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+_samples = cached_by_mtime(read_json_file)  # samples/*.json: every unit reads one entry
 
 
 def _levels(levels, n: int) -> list[int]:
@@ -240,7 +235,7 @@ def _solutions(csv_path: Path, i: int, task_id: str, row: dict) -> list[dict]:
     for name, file in SAMPLES.items():
         sid = f"{task_id}/{name}"
         try:
-            code = read_json_file(samples_dir / file)[i][0]
+            code = _samples(samples_dir / file)[i][0]
             if not isinstance(code, str):
                 raise TypeError(type(code).__name__)
         except Unreadable as e:

@@ -73,41 +73,29 @@ def _load(path: Path, loc: str, rec, dataset: str, **options) -> tuple[dict, lis
     checker = _checker(dataset, entry, atol)
     if entry in MBPP_OUTPUT_NOT_NONE and dataset == "mbppplus":
         meta["expected_output_rule"] = "is_not_none"
+    shared = {"mode": "call", "metadata": meta, "prompt": rec["prompt"]}
+    where = f"{rec['task_id']} ({path})"
+
+    def failed(kind: str, detail: str):
+        return error_task(task_id, dataset, kind, detail, **shared), solutions
+
     try:
         inputs = base + plus
         if dataset == "mbppplus":
             inputs = fix_mbpp_inputs(rec["task_id"], inputs)
         tests = [call_test(args, has_expected=False) for args in inputs]
     except (TypeError, ValueError, IndexError) as e:
-        return error_task(
-            task_id,
-            dataset,
-            BAD_TESTS,
-            f"{rec['task_id']} ({path}): {e}",
-            mode="call",
-            metadata=meta,
-            prompt=rec["prompt"],
-        ), solutions
+        return failed(BAD_TESTS, f"{where}: {e}")
     if not tests:
-        return error_task(
-            task_id,
-            dataset,
-            NO_TESTS,
-            f"{rec['task_id']} ({path}) has no base_input or plus_input",
-            mode="call",
-            metadata=meta,
-            prompt=rec["prompt"],
-        ), solutions
+        return failed(NO_TESTS, f"{where} has no base_input or plus_input")
     task = task_row(
         task_id,
         dataset,
-        prompt=rec["prompt"],
-        mode="call",
         entry_point=entry,
         tests=tests,
         checker=checker,
         float_tolerance=atol or DEFAULT_FLOAT_TOLERANCE,
-        metadata=meta,
+        **shared,
     )
     return task, solutions
 

@@ -28,12 +28,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from effiskel.sandbox.values import literal_node
 from effiskel.tasks.common import (
     NO_TESTS,
     bad_record,
     call_test,
     error_task,
-    literal_node,
     record_source,
     solution_row,
     task_row,
@@ -63,27 +63,20 @@ def _load(path: Path, loc: str, rec, **options) -> tuple[dict, list[dict]]:
     ]
     tests, tolerance, counts = convert_check(rec["test"])
     meta = {"source_task_id": rec["task_id"], "check_code": rec["test"], **counts}
+    shared = {"mode": "call", "metadata": meta, "prompt": rec["prompt"]}
     if not tests:
-        return error_task(
-            task_id,
-            NAME,
-            NO_TESTS,
-            f"{rec['task_id']} ({path}): none of the "
-            f"{counts['asserts']} asserts in check() has a literal form we convert — "
-            "its check code is kept in metadata",
-            mode="call",
-            metadata=meta,
-            prompt=rec["prompt"],
-        ), solutions
+        detail = (
+            f"{rec['task_id']} ({path}): none of the {counts['asserts']} asserts in check() "
+            "has a literal form we convert — its check code is kept in metadata"
+        )
+        return error_task(task_id, NAME, NO_TESTS, detail, **shared), solutions
     task = task_row(
         task_id,
         NAME,
-        prompt=rec["prompt"],
-        mode="call",
         entry_point=rec["entry_point"],
         tests=tests,
         float_tolerance=tolerance,
-        metadata=meta,
+        **shared,
     )
     return task, solutions
 

@@ -20,7 +20,8 @@ and ``evaluate_offline(inputs, outputs, expected)``. Here:
   calls ``evaluate_offline(input, output, expected)``. Some problems modify an
   argument in place and evaluate that argument, so call mode must pass the
   argument list as it is after the call;
-- the entry point is ``Solution.<entry_point>`` (`common.resolve_entry_point`).
+- the entry point is ``Solution.<entry_point>``
+  (`effiskel.sandbox.values.resolve_entry_point`).
 Mercury's namespace pre-imports common modules; solutions and the checker get
 the same prelude (kept in metadata "prelude"). Solutions keep their measured
 runtime in the origin (``mercury:44ms``).
@@ -144,7 +145,7 @@ def _load(path: Path, loc: str, rec, **options) -> tuple[dict, list[dict]]:
 
 def _compile(source: str, name: str):
     scope: dict = {}
-    exec(compile(PRELUDE + "\n" + source, f"<mercury {name}>", "exec"), scope)  # noqa: S102 - dataset code
+    exec(compile(with_prelude(PRELUDE, source), f"<mercury {name}>", "exec"), scope)  # noqa: S102 - dataset code
     return scope[name]
 
 

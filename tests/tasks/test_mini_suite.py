@@ -1,28 +1,24 @@
 """The bundled mini suite's data: APPS layout, every solution's verdict, determinism.
 
-Every solution runs as a real program (`subprocess.run([sys.executable, "-S", file])`)
-on every test of its task. A solution marked AC must pass them all; a wrong
-one must fail at least one, and only in the way its metadata says (WA: wrong
-output, RE: crash). Outputs are compared token by token. Speed is not asserted
-here (timings are flaky); benchmarks/mini_speed.py reports it.
+Every solution is judged by the sandbox on every test of its task, as the
+mini loader gives them (tests and float tolerance). A solution marked AC must
+pass them all; a wrong one must fail at least one, and only in the way its
+metadata says (WA: wrong output, RE: crash). Speed is not asserted here
+(timings are flaky); benchmarks/mini_speed.py reports it.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from effiskel.tasks import iter_source
 from effiskel.tasks.mini import MINI_DIR, task_dirs
 
 TASK_DIRS = task_dirs()
 FILES = {"question.txt", "solutions.json", "input_output.json", "metadata.json"}
-TIMEOUT_S = 30  # generous: correct solutions take well under 0.1 s; this only stops a hang
-WORKERS = 2
 
 
 def _load(d: Path) -> tuple[dict, list[str], dict]:
@@ -32,29 +28,22 @@ def _load(d: Path) -> tuple[dict, list[str], dict]:
     return meta, solutions, tests
 
 
+def _name(d: Path) -> str:
+    return json.loads((d / "metadata.json").read_text(encoding="utf-8"))["name"]
+
+
 def _task_id(d: Path) -> str:
-    return f"{d.name}-{_load(d)[0]['name']}"
+    return f"{d.name}-{_name(d)}"
 
 
-def _verdict(program: Path, inp: str, expected: str) -> str:
-    # -S skips `site` (the venv's import hooks): the programs use only the
-    # standard library, and it halves the interpreter's start-up.
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-S", str(program)],
-            input=inp.encode(),
-            capture_output=True,
-            timeout=TIMEOUT_S,
-        )
-    except subprocess.TimeoutExpired:
-        return "TLE"
-    if proc.returncode != 0:
-        return "RE"
-    return "AC" if proc.stdout.decode(errors="replace").split() == expected.split() else "WA"
+@pytest.fixture(scope="module")
+def loaded() -> dict[str, tuple[dict, list[dict]]]:
+    """The suite as the mini loader gives it: task id -> (task row, solution rows)."""
+    return {task["task_id"]: (task, sols) for task, sols in iter_source("mini")}
 
 
 def test_suite_has_enough_distinct_tasks_and_stays_small():
-    names = [_load(d)[0]["name"] for d in TASK_DIRS]
+    names = [_name(d) for d in TASK_DIRS]
     assert len(names) >= 30
     assert len(set(names)) == len(names)
     assert [d.name for d in TASK_DIRS] == [f"{k:04d}" for k in range(len(TASK_DIRS))]
@@ -94,32 +83,26 @@ def test_task_is_in_apps_layout(task: Path):
     assert example == f"Input\n{tests['inputs'][0]}\nOutput\n{tests['outputs'][0]}"
 
 
-@pytest.mark.parametrize("task", TASK_DIRS, ids=_task_id)
-def test_every_solution_gets_its_expected_verdict(task: Path, work_dir: Path):
-    meta, solutions, tests = _load(task)
-    programs = []
-    for k, code in enumerate(solutions):
-        programs.append(work_dir / f"solution_{k}.py")
-        programs[-1].write_text(code, encoding="utf-8")
-    runs = [(p, i) for p in range(len(programs)) for i in range(len(tests["inputs"]))]
-    with ThreadPoolExecutor(WORKERS) as pool:
-        verdicts = pool.map(
-            _verdict,
-            [programs[p] for p, _ in runs],
-            [tests["inputs"][i] for _, i in runs],
-            [tests["outputs"][i] for _, i in runs],
-        )
-        got: dict[int, list[str]] = {p: [] for p in range(len(programs))}
-        for (p, _), v in zip(runs, verdicts):
-            got[p].append(v)
-
+@pytest.mark.parametrize("task_dir", TASK_DIRS, ids=_task_id)
+def test_every_solution_gets_its_expected_verdict(task_dir: Path, loaded, sb):
+    task, solutions = loaded[f"mini/{task_dir.name}"]
+    declared = json.loads(task["metadata"])["solutions"]
+    assert len(declared) == len(solutions)
     problems = []
-    for p, sol in enumerate(meta["solutions"]):
-        failures = {v for v in got[p] if v != "AC"}
-        if sol["expected"] == "AC" and failures:
-            problems.append(f"{sol['label']} should pass every test, got {got[p]}")
-        elif sol["expected"] != "AC" and failures != {sol["expected"]}:
-            problems.append(f"{sol['label']} should fail with {sol['expected']} only, got {got[p]}")
+    for info, sol in zip(declared, solutions):
+        result = sb.run(
+            sol["code"],
+            task["tests"],
+            mode=task["mode"],
+            float_tolerance=task["float_tolerance"],
+            stop_on_failure=False,
+        )
+        got = [str(t.verdict) for t in result.tests]
+        failures = {v for v in got if v != "AC"}
+        if info["expected"] == "AC" and failures:
+            problems.append(f"{info['label']} should pass every test, got {got}: {result.detail}")
+        elif info["expected"] != "AC" and failures != {info["expected"]}:
+            problems.append(f"{info['label']} should fail with {info['expected']} only, got {got}")
     assert not problems, "\n".join(problems)
 
 

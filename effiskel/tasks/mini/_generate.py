@@ -14,17 +14,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import queue
 import random
 import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 
+from effiskel.sandbox import Limits, Sandbox, Verdict
+from effiskel.tasks.apps import STDIO_FLOAT_TOLERANCE
 from effiskel.tasks.mini import MINI_DIR, task_dirs
 from effiskel.tasks.mini._defs import TASKS
 from effiskel.tasks.mini._defs.spec import DIFFICULTIES, Task
-from effiskel.tasks.mini._harness import run
 
 MIN_CORRECT, MIN_WRONG, MIN_TESTS, MAX_TESTS = 5, 1, 4, 8
 
@@ -91,17 +94,18 @@ def generate(out: Path = MINI_DIR) -> list[Path]:
 
 
 def _fuzz_failures(
-    code: str, inputs: list[str], expected: list[list[str]], work_dir: Path
+    sandboxes: queue.SimpleQueue, code: str, tests: list[tuple[str, str]]
 ) -> list[str]:
-    """The fuzz inputs on which `code` crashes or disagrees with the reference."""
+    """The fuzz inputs on which `code` fails, judged as the loaded suite is judged."""
+    sb = sandboxes.get()  # a sandbox runs one program at a time: each worker takes a free one
     try:
-        results = run(code, inputs, str(work_dir))
-    except Exception as e:  # a crashed interpreter fails every input
-        return [f"harness: {e}"]
+        result = sb.run(code, tests, float_tolerance=STDIO_FLOAT_TOLERANCE, stop_on_failure=False)
+    finally:
+        sandboxes.put(sb)
     return [
-        f"input {inp!r}: {r['error'] or 'got ' + repr(r['output'][:80])}"
-        for inp, want, r in zip(inputs, expected, results)
-        if r["error"] or r["output"].split() != want
+        f"input {inp!r}: {t.verdict}: {t.detail}"
+        for (inp, _), t in zip(tests, result.tests)
+        if t.verdict != Verdict.AC
     ]
 
 
@@ -110,22 +114,27 @@ def fuzz(n_inputs: int, names: set[str] | None, jobs: int, work_dir: Path) -> bo
     with the reference. Returns False if a solution marked AC got one wrong;
     wrong solutions are only reported (they need to fail a shipped test, not these)."""
     ok = True
-    for task in TASKS:
-        if names and task.name not in names:
-            continue
-        rng = random.Random(f"effiskel-mini-fuzz/{task.name}")
-        inputs = [task.small(rng) for _ in range(n_inputs)]
-        expected = [task.expected(i).split() for i in inputs]
-        with ThreadPoolExecutor(jobs) as pool:
-            check_one = partial(_fuzz_failures, inputs=inputs, expected=expected, work_dir=work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack, ThreadPoolExecutor(jobs) as pool:
+        sandboxes: queue.SimpleQueue = queue.SimpleQueue()
+        for _ in range(jobs):
+            sandboxes.put(stack.enter_context(Sandbox(Limits(), scratch_root=work_dir.resolve())))
+        for task in TASKS:
+            if names and task.name not in names:
+                continue
+            rng = random.Random(f"effiskel-mini-fuzz/{task.name}")
+            inputs = [task.small(rng) for _ in range(n_inputs)]
+            tests = [(inp, task.expected(inp)) for inp in inputs]
+            check_one = partial(_fuzz_failures, sandboxes, tests=tests)
             found = list(pool.map(check_one, [s.code for s in task.solutions]))
-        for sol, fails in zip(task.solutions, found):
-            if sol.expected == "AC" and fails:
-                ok = False
-                print(f"FAIL {task.name}/{sol.label}: {len(fails)} inputs, e.g. {fails[0][:300]}")
-            elif sol.expected != "AC":
-                print(f"  {task.name}/{sol.label} ({sol.expected}): fails {len(fails)}/{n_inputs}")
-        print(f"{task.name}: checked {len(task.solutions)} solutions on {n_inputs} inputs")
+            for sol, fails in zip(task.solutions, found):
+                where = f"{task.name}/{sol.label}"
+                if sol.expected == "AC" and fails:
+                    ok = False
+                    print(f"FAIL {where}: {len(fails)} inputs, e.g. {fails[0][:300]}")
+                elif sol.expected != "AC":
+                    print(f"  {where} ({sol.expected}): fails {len(fails)}/{n_inputs}")
+            print(f"{task.name}: checked {len(task.solutions)} solutions on {n_inputs} inputs")
     return ok
 
 
@@ -136,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--fuzz", type=int, metavar="N", help="fuzz the solutions instead of writing")
     ap.add_argument("--task", action="append", help="with --fuzz: only this task name (repeatable)")
-    ap.add_argument("--jobs", type=int, default=2, help="with --fuzz: parallel interpreters")
+    ap.add_argument("--jobs", type=int, default=2, help="with --fuzz: parallel sandboxes")
     args = ap.parse_args(argv)
     if args.fuzz:
         work = Path.cwd() / "build" / "tmp" / "mini_fuzz"
