@@ -28,12 +28,15 @@ def _read_tests(path: Path):
             continue
         try:
             row = json.loads(line)
-            tests.append(TestCase(str(row["input"]), None if row.get("output") is None
-                                  else str(row["output"])))
+            inp, out = row["input"], row.get("output")
         except (json.JSONDecodeError, KeyError, TypeError) as e:
             raise UsageError(
-                f"{path}:{i}: each line must be a JSON object with 'input' (and 'output'): {e}"
+                f"{path}:{i}: each line must be a JSON object with 'input' and 'output': {e}"
             ) from None
+        if out is None:  # a test that checks nothing must not read as AC
+            raise UsageError(f"{path}:{i}: the test has an 'input' but no 'output', so it "
+                             "would check nothing; give the expected output")
+        tests.append(TestCase(str(inp), str(out)))
     if not tests:
         raise UsageError(f"tests file {path} holds no tests")
     return tests

@@ -26,6 +26,7 @@ from effiskel.schema import EFFICIENT, RUNS, empty_row
 # Why a task is not in the efficient set (the summary counts these).
 DROP_UNUSABLE = "unusable task"
 DROP_NO_TESTS = "no tests"
+DROP_NO_SOLUTIONS = "no solutions"
 DROP_NO_CORRECT = "no correct solution"
 
 
@@ -157,6 +158,8 @@ def select_efficient(task: dict, runs: list[dict], top_k: int = 5,
         return [], DROP_UNUSABLE
     if not task.get("tests"):
         return [], DROP_NO_TESTS
+    if not runs:
+        return [], DROP_NO_SOLUTIONS
     correct = sorted((r for r in runs if r["verdict"] == "AC" and r["time_ns"] is not None),
                      key=lambda r: (r["time_ns"], r["solution_id"]))
     if not correct:

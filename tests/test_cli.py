@@ -51,10 +51,13 @@ def test_run_tests_call_mode_and_limits(work_dir):
     (["--program", "/nonexistent.py", "--tests", "t.jsonl"], "does not exist"),
     (["--program", "p.py", "--tests", "t.jsonl", "--mode", "call"], "--entry-point"),
     (["--program", "p.py", "--tests", "broken.jsonl"], "broken.jsonl:1"),
+    (["--program", "p.py", "--tests", "no_output.jsonl"], "no_output.jsonl:2: the test has an "
+                                                         "'input' but no 'output'"),
 ])
 def test_run_tests_bad_input_is_a_clear_error(work_dir, bad, message):
     (work_dir / "p.py").write_text("print(1)\n")
     (work_dir / "t.jsonl").write_text('{"input": "", "output": "1"}\n')
     (work_dir / "broken.jsonl").write_text("{not json\n")
+    (work_dir / "no_output.jsonl").write_text('{"input": "", "output": "1"}\n{"input": "2"}\n')
     out = run_cli("run-tests", *bad, cwd=work_dir)
     assert out.returncode == 2 and message in out.stderr

@@ -55,6 +55,7 @@ from effiskel.tasks.common import (
 
 NAME = "apps"
 PROBLEM_FILES = ("question.txt", "solutions.json", "input_output.json", "metadata.json")
+SPLITS = ("train", "test")
 STDIO_FLOAT_TOLERANCE = 1e-5
 
 # APPS's call-based comparison (testing_util.py), as a sandbox checker.
@@ -88,9 +89,12 @@ def units(path: str | Path, **options) -> list[str]:
 
 
 def problem_dirs(root: Path) -> list[Path]:
-    """Problem directories under `root`: children holding any APPS problem file,
-    or, for split directories (train/, test/), their children. Names starting
-    with "_" or "." are not data (the mini suite keeps its generator in _defs/)."""
+    """Problem directories under `root`: children holding any APPS problem file, or,
+    for split directories (train/, test/, or any child holding only directories),
+    their children. A child with neither (empty, or only unrecognised files such as
+    `Question.txt`) is a broken problem, not a split: it is listed, so its task row
+    says what is missing instead of vanishing. Names starting with "_" or "." are
+    not data (the mini suite keeps its generator in _defs/)."""
 
     def subdirs(d: Path) -> list[Path]:
         return sorted(p for p in d.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
@@ -99,8 +103,10 @@ def problem_dirs(root: Path) -> list[Path]:
     for child in subdirs(root):
         if any((child / f).exists() for f in PROBLEM_FILES):
             found.append(child)
-        else:
+        elif child.name in SPLITS or subdirs(child):
             found.extend(subdirs(child))
+        else:
+            found.append(child)
     return found
 
 
@@ -130,8 +136,19 @@ def load_problem_dir(d: Path, task_id: str, source: str = NAME) -> tuple[dict, l
         try:
             raw[key] = read(d / file) if required or (d / file).exists() else None
         except Unreadable as e:
-            raw[key] = e
+            raw[key] = _with_spelling_hint(e, d, file)
     return build(task_id, source, raw)
+
+
+def _with_spelling_hint(e: Unreadable, d: Path, file: str) -> Unreadable:
+    """A missing file that exists under another spelling (Question.txt) says so."""
+    if e.kind != MISSING_FILE or not d.is_dir():
+        return e
+    near = sorted(p.name for p in d.iterdir() if p.name.lower() == file.lower())
+    if not near:
+        return e
+    return Unreadable(e.kind, f"{d / file} does not exist (found {', '.join(near)}: APPS "
+                              f"names it {file}) — rename it")
 
 
 def _from_record(

@@ -12,7 +12,8 @@ from effiskel.tasks.mini import MINI_DIR
 
 
 def make_corpus(root: Path, good: list[str], broken: bool = True) -> Path:
-    """Copy mini tasks `good`; add tasks that are malformed, testless or unsolvable."""
+    """Copy mini tasks `good`; add tasks that are malformed, testless, unsolvable,
+    without solutions, or an empty folder."""
     root.mkdir(parents=True, exist_ok=True)
     for name in good:
         shutil.copytree(MINI_DIR / name, root / name)
@@ -28,6 +29,11 @@ def make_corpus(root: Path, good: list[str], broken: bool = True) -> Path:
         (unsolvable / "solutions.json").write_text(json.dumps(
             ["print('wrong')\n", "def broken(:\n    pass\n", "import sys\nsys.exit(3)\n"]))
         (unsolvable / "metadata.json").unlink()
+        no_solutions = root / "9004"
+        shutil.copytree(MINI_DIR / good[0], no_solutions)
+        (no_solutions / "solutions.json").write_text("[]")
+        (no_solutions / "metadata.json").unlink()
+        (root / "9005").mkdir()  # an empty problem folder
     return root
 
 

@@ -106,8 +106,8 @@ def test_head_on_a_machine_without_a_token_needs_no_auth(work_dir):
     try:
         assert "Token authentication is disabled" in started.stderr + started.stdout
         joined = subprocess.run(
-            [sys.executable, "-c", "import ray; ray.init(address=%r, log_to_driver=False); "
-                                   "print(int(ray.cluster_resources()['CPU']))" % address],
+            [sys.executable, "-c", f"import ray; ray.init(address={address!r}, log_to_driver=False); "
+                                   "print(int(ray.cluster_resources()['CPU']))"],
             env=env, capture_output=True, text=True, timeout=120)
         assert joined.returncode == 0, joined.stderr[-2000:]
         assert joined.stdout.strip().splitlines()[-1] == "2"

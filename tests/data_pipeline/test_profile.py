@@ -36,7 +36,7 @@ def test_profile_end_to_end(ray_session, corpus, work_dir):
     summary = run(cfg_for(corpus, out))
 
     tasks = {t["task_id"]: t for t in table(out, "tasks")}
-    assert len(tasks) == 6
+    assert len(tasks) == 8
     assert tasks["mini/9001"]["status"] == "error" and "9001" in tasks["mini/9001"]["reason"]
 
     runs = table(out, "runs")
@@ -67,13 +67,15 @@ def test_profile_end_to_end(ray_session, corpus, work_dir):
     assert all(r["repeats"] == 2 and r["ci_low_ns"] <= r["time_ns"] <= r["ci_high_ns"]
                for r in timed)
 
-    assert summary["tasks_in"] == 6 and summary["tasks_kept"] == 3
+    assert summary["tasks_in"] == 8 and summary["tasks_kept"] == 3
     not_run = summary["solutions_not_run"]
     assert not_run.get("task unusable", 0) >= len(
         json.loads((corpus / "9001" / "solutions.json").read_text()))
     dropped = summary["tasks_dropped"]
     assert dropped.get("no correct solution") == 1
-    assert sum(v for k, v in dropped.items() if k.startswith("unusable task")) == 2
+    assert dropped.get("no solutions") == 1
+    assert dropped.get("unusable task: missing-file") == 1  # the empty folder, 9005
+    assert sum(v for k, v in dropped.items() if k.startswith("unusable task")) == 3
     assert json.loads((out / "summary.json").read_text()) == summary
 
 
@@ -106,7 +108,7 @@ def test_rerun_skips_everything_and_adds_no_rows(ray_session, corpus, work_dir):
     first = sorted((r["task_id"], r["solution_id"]) for r in table(out, "runs"))
     mtimes = {p: p.stat().st_mtime for p in out.rglob("*.parquet")}
     again = run(cfg_for(corpus, out))
-    assert again["resumed_tasks"] == again["tasks_in"] == 6
+    assert again["resumed_tasks"] == again["tasks_in"] == 8
     assert sorted((r["task_id"], r["solution_id"]) for r in table(out, "runs")) == first
     assert {p: p.stat().st_mtime for p in out.rglob("*.parquet")} == mtimes  # nothing rewritten
 

@@ -136,6 +136,31 @@ def test_apps_unreadable_problems_become_rows_that_name_the_file():
     )
 
 
+def test_apps_problem_folders_without_known_files_are_rows_not_splits(work_dir):
+    """An empty folder, or one whose only file is misspelt, is a broken task with a
+    reason; it is not taken for a split directory and dropped."""
+    import shutil
+
+    root = work_dir / "apps"
+    shutil.copytree(FIXTURES / "apps" / "train" / "0000", root / "0000")
+    (root / "0001").mkdir()
+    (root / "0002").mkdir()
+    (root / "0002" / "Question.txt").write_text("Add two numbers.")
+    (root / "0003").mkdir()
+    (root / "0003" / "notes.md").write_text("not a problem file")
+    units = get_source("apps").units(root)
+    assert units == ["0000", "0001", "0002", "0003"]
+    pairs = by_id(load("apps", root))
+    assert pairs["apps/0000"][0]["status"] == "ok"
+    for task_id in ("apps/0001", "apps/0002", "apps/0003"):
+        task, sols = pairs[task_id]
+        assert task["status"] == "error" and sols == []
+        assert common.reason_kind(task["reason"]) == "missing-file"
+        assert "question.txt" in task["reason"]
+    assert "found Question.txt" in pairs["apps/0002"][0]["reason"]
+    assert_schema(pairs.values())
+
+
 def test_apps_hugging_face_rows_give_the_same_tasks_as_the_directories():
     rows = by_id(load("apps", FIXTURES / "apps_rows" / "train.jsonl"))
     dirs = by_id(load("apps", FIXTURES / "apps"))
