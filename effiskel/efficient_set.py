@@ -7,9 +7,10 @@ maps them over a corpus with Ray. For each task:
    ENAMEL) name a reference solution; its outputs, captured in the sandbox,
    become the expected ones (as EvalPlus does).
 2. `profile_solutions`: every solution once on all tests (stops at its first
-   failing test), then the correct ones timed `repeat` times per test → one
-   `runs` row each.
-3. `select_efficient`: the K fastest correct (role top_k, rank 1 = fastest),
+   failing test), then the correct ones timed `repeat` times per test,
+   interleaved (`profiling.rank`) → one `runs` row each.
+3. `select_efficient`: the K fastest correct by the ranking's robust level
+   (`median_ns`; role top_k, rank 1 = fastest),
    the slowest correct (role slowest) and a few incorrect ones (role
    incorrect) — the preference baselines need both — or the reason the task
    is dropped (no tests, no correct solution, unusable task).
@@ -110,9 +111,15 @@ def profile_solutions(
     *,
     repeat: int = 30,
     adaptive: bool = False,
-    min_repeats: int = 5,
+    min_repeats: int = 6,
+    round_repeats: int = 1,
+    **run_kw,
 ) -> list[dict]:
-    """One `runs` row per solution: its verdict and, when correct, its timing."""
+    """One `runs` row per solution: its verdict and, when correct, its timing.
+
+    The correct ones are ranked together, interleaved (see `profiling.rank`, which
+    `round_repeats` and `run_kw` go to): `time_ns` is the paper's mean, `median_ns`
+    and its interval the level they are ranked by."""
     tests = _tests(task)
     rows: dict[str, dict] = {}
     correct: list[Candidate] = []
@@ -133,7 +140,8 @@ def profile_solutions(
         rows[sol["solution_id"]] = row
         if res.verdict == Verdict.AC:
             correct.append(cand)
-    for r in rank(sandbox, correct, repeat, adaptive=adaptive, min_repeats=min_repeats):
+    for r in rank(sandbox, correct, repeat, adaptive=adaptive, min_repeats=min_repeats,
+                  round_repeats=round_repeats, **run_kw):
         row = rows[r.key]
         if r.timing is None:  # correct once, then failed while being timed (flaky)
             row.update(verdict=str(r.verdict), detail=f"failed while timed: {r.detail}")
@@ -149,10 +157,14 @@ def select_efficient(task: dict, runs: list[dict], top_k: int = 5,
                      max_incorrect: int = 3) -> tuple[list[dict], str | None]:
     """The efficient-set rows of one task, or ([], why the task is dropped).
 
-    Rank 1 is the fastest correct solution (by the paper's T; ties broken by
-    solution id so reruns agree). Incorrect ones are kept for the preference
-    baselines: wrong answers first (they ran to completion), then other
-    failures, each in solution-id order.
+    Rank 1 is the fastest correct solution by `median_ns`, the level
+    `profiling.rank` orders by (noise-robust, unlike the paper's mean T, which
+    rows keep as `time_ns`); ties broken by solution id so reruns agree.
+    Solutions timed in different calls of `profile_solutions` (different chunks
+    of a task) were not interleaved with each other: their levels compare
+    unpaired. Incorrect ones are kept for the preference baselines: wrong
+    answers first (they ran to completion), then other failures, each in
+    solution-id order.
     """
     if task.get("status") != "ok":
         return [], DROP_UNUSABLE
@@ -160,8 +172,8 @@ def select_efficient(task: dict, runs: list[dict], top_k: int = 5,
         return [], DROP_NO_TESTS
     if not runs:
         return [], DROP_NO_SOLUTIONS
-    correct = sorted((r for r in runs if r["verdict"] == "AC" and r["time_ns"] is not None),
-                     key=lambda r: (r["time_ns"], r["solution_id"]))
+    correct = sorted((r for r in runs if r["verdict"] == "AC" and r["median_ns"] is not None),
+                     key=lambda r: (r["median_ns"], r["solution_id"]))
     if not correct:
         return [], DROP_NO_CORRECT
     keep = [(r, "top_k", i + 1) for i, r in enumerate(correct[:top_k])]

@@ -58,10 +58,15 @@ RUNS = pa.schema(
         ("tests_total", pa.int32()),
         # The paper's T: mean over inputs of the mean over repeats (ns). Null unless AC.
         ("time_ns", pa.float64()),
-        ("median_ns", pa.float64()),  # mean over inputs of the per-input median
-        ("ci_low_ns", pa.float64()),  # 95 % confidence interval of T
+        # The level the task's solutions are ranked by (effiskel/profiling.py): the median over
+        # interleaved rounds of the round's T, with the shared slowdown of each round taken out
+        # (median polish of log times over the solutions timed together).
+        ("median_ns", pa.float64()),
+        # Distribution-free 95 % interval of median_ns (sign-test order statistics of the
+        # corrected round times); (0, inf) below 6 rounds. Not an interval of T.
+        ("ci_low_ns", pa.float64()),
         ("ci_high_ns", pa.float64()),
-        ("repeats", pa.int32()),  # timed runs per input actually made
+        ("repeats", pa.int32()),  # timed runs per input actually made (fewest over inputs)
         ("max_rss_kb", pa.int64()),
         ("test_times_ns", pa.list_(pa.float64())),  # per-input mean times
         ("detail", pa.string()),  # first failing test's detail, for humans
