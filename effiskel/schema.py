@@ -94,7 +94,8 @@ EFFICIENT = pa.schema(
 SKELETONS = pa.schema(
     [
         ("task_id", pa.string()),
-        ("solution_id", pa.string()),  # the reference C_ref
+        ("solution_id", pa.string()),  # the reference C_ref: each efficient solution in turn
+        ("rank", pa.int32()),  # its place among the task's K efficient solutions, 1 = fastest
         ("strategy", pa.string()),  # "sms" | "sss" | "tas"
         ("prompt", pa.string()),  # N
         ("code", pa.string()),  # C

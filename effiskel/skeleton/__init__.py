@@ -1,10 +1,13 @@
 """Efficiency skeletons (paper §3.2): SMS, SSS and TAS of one task's efficient solutions.
 
 `extract_task` is the row-level entry point the Ray stage maps over: one
-task's top-K solutions in, one `schema.SKELETONS` row per strategy out. It
-never raises for bad input: an unreadable solution is left out (its reason
-goes into the rows' `reason`), and a strategy that cannot be computed gets a
-row with status "error" and a reason.
+task's top-K solutions in, one `schema.SKELETONS` row per solution and
+strategy out. Each of the K solutions is in turn the reference C_ref against
+the other K−1 (PAPER_NOTES, Stage 2: one training tuple per efficient
+solution). It never raises for bad input: an unreadable solution is left out
+of the others' pools (its reason goes into their rows' `reason`) and gets
+error rows of its own, and a strategy that cannot be computed gets a row with
+status "error" and a reason.
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ from effiskel.skeleton.render import (
     render,
 )
 from effiskel.skeleton.sms import Token, normalize, sms_mask
-from effiskel.skeleton.sss import Subtree, candidates, parse, sss_mask
-from effiskel.skeleton.tas import tas_mask
+from effiskel.skeleton.sss import SharedSearch, candidates, parse
+from effiskel.skeleton.tas import Part, hot_lines, hot_parts, statement_parts, tas_mask
 
 __all__ = [
     "STRATEGIES",
@@ -49,9 +52,9 @@ class SkeletonConfig:
     """How Stage 2 extracts skeletons; defaults are the paper's."""
 
     strategies: tuple[str, ...] = STRATEGIES
-    """Skeletons to extract, one row per strategy per task: any of sms, sss, tas."""
+    """Skeletons to extract, one row per strategy and efficient solution: any of sms, sss, tas."""
     max_solutions: int = 5
-    """K: the skeleton is what the K best-ranked solutions share; rank 1 is the reference."""
+    """K: the K best-ranked solutions of a task; each is C_ref in turn against the others."""
     min_solutions: int = 2
     """Fewest usable solutions, reference included, for a skeleton; fewer gives error rows.
     With 1, a lone reference shares everything with itself: SMS keeps every token and
@@ -60,9 +63,9 @@ class SkeletonConfig:
     """SSS: a candidate subtree (statement or expression) has at least this many AST nodes."""
     sss_threshold: float = 0.8
     """SSS: a reference subtree is shared if every other solution has one with Dice > this."""
-    tas_include_hottest: bool = True
-    """TAS: also keep the hottest line's statement when no line exceeds the row average δ
-    (a flat profile); the paper's rule alone would keep no hotspot then."""
+    tas_include_hottest: bool = False
+    """TAS: also count each solution's hottest line as hot when no line exceeds its row
+    average δ (a flat profile). Not the paper's rule, so off by default."""
 
     def __post_init__(self):
         if len(set(self.strategies)) != len(self.strategies):
@@ -114,7 +117,7 @@ def read_solution(solution_id: str, code: str | bytes) -> Solution:
 
 
 def solution_pool(solutions: Sequence[Mapping], cfg: SkeletonConfig) -> list[Mapping]:
-    """The `cfg.max_solutions` best-ranked solutions, best first: pool[0] is C_ref."""
+    """The `cfg.max_solutions` best-ranked solutions, best first."""
     return sorted(solutions, key=_rank)[: cfg.max_solutions]
 
 
@@ -122,58 +125,65 @@ def extract_task(
     task_id: str,
     prompt: str | None,
     solutions: Sequence[Mapping],
-    line_profile: Mapping | None = None,
+    line_profiles: Mapping[str, Mapping] | None = None,
     cfg: SkeletonConfig | None = None,
-    profile_error: str | None = None,
+    profile_errors: Mapping[str, str] | None = None,
 ) -> list[dict]:
-    """One `schema.SKELETONS` row per strategy in `cfg.strategies` for one task.
+    """`schema.SKELETONS` rows of one task: for each of its efficient solutions in rank
+    order (that solution as C_ref, `rank` = its place, 1 = fastest), one per strategy.
 
-    `solutions`: dicts with `solution_id`, `code` and `rank` (1 = fastest);
-    the `cfg.max_solutions` best-ranked are used and the best is the
-    reference C_ref (see `solution_pool`). `line_profile`: the reference's
-    {line: (hits, time_ns)}, needed by TAS only; when it is missing,
-    `profile_error` says why (e.g. the profiled run failed).
+    `solutions`: dicts with `solution_id`, `code` and `rank` (1 = fastest); the
+    `cfg.max_solutions` best-ranked are used (see `solution_pool`).
+    `line_profiles`: {solution_id: {line: (hits, time_ns)}}, needed by TAS only;
+    where one is missing, `profile_errors[solution_id]` says why (e.g. the
+    profiled run failed). TAS of a reference without its own profile is an error
+    row; a missing profile of another solution leaves its hot statements out,
+    said in the row's `reason`.
     """
     cfg = cfg or SkeletonConfig()
     pool = solution_pool(solutions, cfg)
     if not pool:
-        return [
-            _error_row(task_id, prompt, None, s, 0, "task has no solutions") for s in cfg.strategies
-        ]
+        return [_error_row(task_id, prompt, None, None, s, 0, "task has no solutions")
+                for s in cfg.strategies]
 
-    usable, excluded, ref_error = [], [], None
-    for i, sol in enumerate(pool):
-        sid = str(sol.get("solution_id"))
+    read: list[Solution | str] = []  # each pool member: read, or why it cannot be
+    for sol in pool:
         try:
-            usable.append(read_solution(sid, sol.get("code")))
+            read.append(read_solution(str(sol.get("solution_id")), sol.get("code")))
         except SkeletonInputError as e:
-            if i == 0:
-                ref_error = f"reference solution {sid!r} {e}"
-            else:
-                excluded.append(f"solution {sid!r} {e}")
-    ref_id = str(pool[0].get("solution_id"))
-    problem = ref_error or _pool_problem(usable, cfg)
-    if problem:
-        # An unreadable reference keeps its code only if Parquet can store it.
-        code = usable[0].code if ref_error is None else _storable(pool[0].get("code"))
-        return [
-            _error_row(task_id, prompt, ref_id, s, len(usable), problem, code)
-            for s in cfg.strategies
-        ]
-
+            read.append(str(e))
+    usable = [r for r in read if isinstance(r, Solution)]
+    excluded = [f"solution {str(sol.get('solution_id'))!r} {r}"
+                for sol, r in zip(pool, read) if isinstance(r, str)]
     note = f"left out {len(excluded)} of {len(pool)}: " + "; ".join(excluded) if excluded else None
-    masks = _Masks(usable[0], usable[1:], line_profile, profile_error, cfg)
-    rows = []
-    for strategy in cfg.strategies:
-        base = _base_row(task_id, prompt, ref_id, strategy, len(usable), usable[0].code)
-        try:
-            rows.append(_ok_row(base, masks.get(strategy), usable[0].tokens, note))
-        except SkeletonInputError as e:
-            rows.append({**base, "status": "error", "reason": str(e)})
-        except Exception as e:  # noqa: BLE001 -- a bug must not take the task's other rows down
-            rows.append(
-                {**base, "status": "error", "reason": f"internal error (please report): {e!r}"}
-            )
+    masks = _Masks(usable, line_profiles or {}, profile_errors or {}, cfg)
+    rows, i = [], -1  # i: index of the reference among the usable solutions
+    for rank, (sol, ref) in enumerate(zip(pool, read), 1):
+        sid = str(sol.get("solution_id"))
+        if isinstance(ref, str):
+            # An unreadable reference keeps its code only if Parquet can store it.
+            rows += [_error_row(task_id, prompt, sid, rank, s, len(usable),
+                                f"reference solution {sid!r} {ref}", _storable(sol.get("code")))
+                     for s in cfg.strategies]
+            continue
+        i += 1
+        problem = _ref_problem(ref) or _count_problem(len(usable), cfg)
+        if problem:
+            rows += [_error_row(task_id, prompt, sid, rank, s, len(usable), problem, ref.code)
+                     for s in cfg.strategies]
+            continue
+        for strategy in cfg.strategies:
+            base = _base_row(task_id, prompt, sid, rank, strategy, len(usable), ref.code)
+            try:
+                mask, notes = masks.get(strategy, i)
+                reason = "; ".join([n for n in (note, *notes) if n]) or None
+                rows.append(_ok_row(base, mask, ref.tokens, reason))
+            except SkeletonInputError as e:
+                rows.append({**base, "status": "error", "reason": str(e)})
+            except Exception as e:  # noqa: BLE001 -- a bug must not take the task's other rows down
+                rows.append(
+                    {**base, "status": "error", "reason": f"internal error (please report): {e!r}"}
+                )
     return rows
 
 
@@ -196,70 +206,107 @@ def _storable(code) -> str | None:
     return code
 
 
-def _pool_problem(usable: list[Solution], cfg: SkeletonConfig) -> str | None:
-    ref = usable[0]
+def _ref_problem(ref: Solution) -> str | None:
     if not ref.tokens:
         return f"reference solution {ref.solution_id!r} has no code tokens (empty or comments only)"
     if MASK in ref.code:
         return f"reference solution {ref.solution_id!r} contains the text {MASK}; its skeleton would be ambiguous"
-    if len(usable) < cfg.min_solutions:
+    return None
+
+
+def _count_problem(usable: int, cfg: SkeletonConfig) -> str | None:
+    if usable < cfg.min_solutions:
         return (
-            f"only {len(usable)} usable solution(s), need {cfg.min_solutions} (min_solutions): "
+            f"only {usable} usable solution(s), need {cfg.min_solutions} (min_solutions): "
             "a skeleton is what several efficient solutions share"
         )
     return None
 
 
 class _Masks:
-    """Each strategy's mask for one task, computed on demand; TAS reuses SSS."""
+    """Each strategy's mask with each usable solution as C_ref, computed on demand.
 
-    def __init__(self, ref: Solution, others: list[Solution], line_profile,
-                 profile_error: str | None, cfg: SkeletonConfig):
-        self.ref, self.others, self.cfg = ref, others, cfg
-        self.line_profile, self.profile_error = line_profile, profile_error
-        self._sss: CharMask | None = None
+    What does not depend on the choice of C_ref is computed once per task:
+    each solution's SSS candidates and the search index over them, its
+    statement parts, and its hot lines (one line profile per solution).
+    TAS reuses SSS.
+    """
 
-    def get(self, strategy: str) -> CharMask:
+    def __init__(self, sols: list[Solution], profiles: Mapping[str, Mapping],
+                 profile_errors: Mapping[str, str], cfg: SkeletonConfig):
+        self.sols, self.cfg = sols, cfg
+        self.profiles, self.profile_errors = profiles, profile_errors
+        self._search: SharedSearch | None = None
+        self._sss: dict[int, CharMask] = {}
+        self._parts: dict[int, list[Part]] = {}
+        self._hot: dict[int, set[int] | str] = {}
+
+    def get(self, strategy: str, i: int) -> tuple[CharMask, list[str]]:
+        """The mask of solution i as C_ref, and notes for the row's reason."""
+        ref = self.sols[i]
+        others = [o for j, o in enumerate(self.sols) if j != i]
         if strategy == "sms":
-            return sms_mask(self.ref.code, self.ref.tokens, [o.tokens for o in self.others])
+            return sms_mask(ref.code, ref.tokens, [o.tokens for o in others]), []
         if strategy == "sss":
-            return self.sss()
-        if self.line_profile is None:
-            raise SkeletonInputError(self.profile_error or (
-                f"TAS needs the line profile of reference solution {self.ref.solution_id!r} "
-                "and none was given; profile it with the sandbox's line profiler"
-            ))
-        return tas_mask(
-            self.sss(),
-            self.ref.tree,
-            self.ref.tokens,
-            self.line_profile,
-            self.cfg.tas_include_hottest,
-            self.ref.lines,
-        )
+            return self.sss(i), []
+        ref_hot = self.hot(i)
+        if isinstance(ref_hot, str):
+            raise SkeletonInputError(ref_hot or (
+                f"TAS needs the line profile of reference solution {ref.solution_id!r} and "
+                "none was given; profile it with the sandbox's line profiler"))
+        others_hot, notes = [], []
+        for j, other in enumerate(self.sols):
+            if j == i:
+                continue
+            hot = self.hot(j)
+            if isinstance(hot, str):
+                notes.append(f"TAS left out the hot statements of solution "
+                             f"{other.solution_id!r}: {hot or 'no line profile was given'}")
+            else:
+                others_hot.append(hot_parts(self.parts(j), hot))
+        mask = tas_mask(self.sss(i), self.parts(i), ref_hot, others_hot, self.cfg.sss_threshold)
+        return mask, notes
 
-    def sss(self) -> CharMask:
-        if self._sss is None:
-            self._sss = sss_mask(
-                self.ref.code,
-                self._subtrees(self.ref),
-                [self._subtrees(o) for o in self.others],
-                self.cfg.sss_threshold,
-            )
-        return self._sss
+    def sss(self, i: int) -> CharMask:
+        if i not in self._sss:
+            if self._search is None:
+                subtrees = [candidates(s.tree, s.lines, self.cfg.min_nodes) for s in self.sols]
+                self._search = SharedSearch(subtrees, self.cfg.sss_threshold)
+            kept = self._search.maximal_shared(i)
+            self._sss[i] = CharMask.from_spans(self.sols[i].code, ((s.start, s.end) for s in kept))
+        return self._sss[i]
 
-    def _subtrees(self, sol: Solution) -> list[Subtree]:
-        return candidates(sol.tree, sol.lines, self.cfg.min_nodes)
+    def parts(self, i: int) -> list[Part]:
+        if i not in self._parts:
+            s = self.sols[i]
+            self._parts[i] = statement_parts(s.tree, s.tokens, s.lines, self.cfg.min_nodes)
+        return self._parts[i]
+
+    def hot(self, i: int) -> set[int] | str:
+        """Solution i's hot lines, or why it has none ("" when no profile was given)."""
+        if i not in self._hot:
+            sol = self.sols[i]
+            profile = self.profiles.get(sol.solution_id)
+            if profile is None:
+                self._hot[i] = self.profile_errors.get(sol.solution_id) or ""
+            else:
+                try:
+                    self._hot[i] = hot_lines(profile, sol.lines.count,
+                                             self.cfg.tas_include_hottest)
+                except SkeletonInputError as e:
+                    self._hot[i] = f"line profile of solution {sol.solution_id!r}: {e}"
+        return self._hot[i]
 
 
-def _base_row(task_id, prompt, ref_id, strategy, num_solutions, code) -> dict:
+def _base_row(task_id, prompt, ref_id, rank, strategy, num_solutions, code) -> dict:
     return {**empty_row(SKELETONS), "task_id": str(task_id), "solution_id": ref_id,
-            "strategy": strategy, "prompt": prompt, "code": code,
+            "rank": rank, "strategy": strategy, "prompt": prompt, "code": code,
             "num_solutions": num_solutions}
 
 
-def _error_row(task_id, prompt, ref_id, strategy, num_solutions, reason, code=None) -> dict:
-    row = _base_row(task_id, prompt, ref_id, strategy, num_solutions, code)
+def _error_row(task_id, prompt, ref_id, rank, strategy, num_solutions, reason,
+               code=None) -> dict:
+    row = _base_row(task_id, prompt, ref_id, rank, strategy, num_solutions, code)
     return {**row, "status": "error", "reason": reason}
 
 

@@ -13,13 +13,18 @@ sim > threshold. The skeleton keeps the characters of every shared subtree,
 which is the union of the maximal ones (plus decorators, the one child AST
 places outside its parent's span); so a higher threshold keeps a subset.
 
+Every efficient solution is C_ref in turn (one training tuple each), so
+`SharedSearch` indexes all K solutions' candidates once per task and answers
+"which candidates of C_i do all the others share" for each i.
+
 Speed (long programs must not go quadratic): a ref candidate inside an
 already kept span is skipped (its ancestor was shared); identical profiles
 are found by hashing (sim = 1); other pairs are compared only if their sizes
 allow sim > threshold (Dice ≤ 2 min(a, b) / (a + b)) and they share a rare
 element (prefix filtering, see `_Prefixes`); results are memoized per
-distinct profile. `test_pruned_search_equals_the_definition` checks all this
-against the definition spelled out naively.
+distinct profile and other solution, for every choice of C_ref.
+`test_pruned_search_equals_the_definition` checks all this against the
+definition spelled out naively.
 """
 
 from __future__ import annotations
@@ -101,12 +106,33 @@ def candidates(tree: ast.AST, lines: SourceLines, min_nodes: int = 3) -> list[Su
         if sizes[i] < min_nodes or not isinstance(node, (ast.stmt, ast.expr)):
             continue
         base = keys[i] >> _DEPTH_SHIFT << _DEPTH_SHIFT
-        profile = Counter([k - base for k in keys[i : i + sizes[i]]])
-        elements = frozenset([k << _COPY_SHIFT | c for k, n in profile.items() for c in range(n)])
         start = lines.offset_utf8(node.lineno, node.col_offset)
         end = lines.offset_utf8(node.end_lineno, node.end_col_offset)
-        out.append(Subtree(start, end, elements, sizes[i]))
+        out.append(Subtree(start, end, _elements(k - base for k in keys[i : i + sizes[i]]),
+                           sizes[i]))
     return out
+
+
+def shape(node: ast.AST, start: int, end: int, skip: tuple[str, ...] = ()) -> Subtree:
+    """The profile of `node`'s subtree without the children in fields `skip` (of the root
+    only), labelled with the [start, end) span given. With no `skip` it equals the
+    candidate of that node; TAS compares compound statements by their headers this way."""
+    keys = []
+    stack = [(node, 0)]
+    while stack:
+        n, depth = stack.pop()
+        keys.append(depth << _DEPTH_SHIFT | _label(n))
+        children = ast.iter_child_nodes(n) if n is not node or not skip else (
+            c for f, v in ast.iter_fields(n) if f not in skip
+            for c in (v if isinstance(v, list) else [v]) if isinstance(c, ast.AST))
+        stack.extend((c, depth + 1) for c in children if not isinstance(c, _CONTEXT))
+    return Subtree(start, end, _elements(keys), len(keys))
+
+
+def _elements(keys) -> frozenset[int]:
+    """The multiset of (label, depth) keys as a set: the c-th copy of key k is k << 24 | c."""
+    profile = Counter(keys)
+    return frozenset([k << _COPY_SHIFT | c for k, n in profile.items() for c in range(n)])
 
 
 def similarity(a: Subtree, b: Subtree) -> float:
@@ -169,30 +195,56 @@ class _Index:
 _NO_POSTINGS: tuple[list, list] = ([], [])
 
 
+class SharedSearch:
+    """The shared candidates of each of a task's solutions against all the others.
+
+    `solutions[i]` is solution i's `candidates` (pre-order). The rare-first element
+    order of `_Prefixes` and each solution's `_Index` depend only on the whole set,
+    so they are built once per task and serve every choice of C_ref.
+    """
+
+    def __init__(self, solutions: list[list[Subtree]], threshold: float):
+        self.solutions, self.threshold = solutions, threshold
+        self._prefix: _Prefixes | None = None
+        self._indexes: list[_Index] = []
+        self._memo: dict[tuple[int, frozenset[int]], bool] = {}
+
+    def maximal_shared(self, ref: int) -> list[Subtree]:
+        """Shared candidates of solution `ref`, skipping those inside an already shared one.
+
+        An ancestor is decided before its descendants (pre-order). With no other
+        solutions every candidate is shared (vacuously); with threshold ≥ 1 none is
+        (sim never exceeds 1).
+        """
+        others = [j for j in range(len(self.solutions)) if j != ref]
+        if not others:
+            return _outermost(self.solutions[ref], lambda s: True)
+        if self.threshold >= 1:
+            return []
+        if self._prefix is None:
+            self._prefix = _Prefixes([s for sub in self.solutions for s in sub], self.threshold)
+            self._indexes = [_Index(sub, self._prefix) for sub in self.solutions]
+        prefix, indexes, memo, t = self._prefix, self._indexes, self._memo, self.threshold
+
+        def shared(s: Subtree) -> bool:
+            p = None
+            for j in others:
+                key = (j, s.elements)
+                if key not in memo:
+                    p = prefix(s) if p is None else p
+                    memo[key] = indexes[j].has_similar(s, p, t)
+                if not memo[key]:
+                    return False
+            return True
+
+        return _outermost(self.solutions[ref], shared)
+
+
 def maximal_shared(
     ref: list[Subtree], others: list[list[Subtree]], threshold: float
 ) -> list[Subtree]:
-    """Shared candidates of the reference, skipping those inside an already shared one.
-
-    `ref` must be in pre-order, as `candidates` returns it, so an ancestor is
-    decided before its descendants. With no other solutions every candidate
-    is shared (vacuously); with threshold ≥ 1 none is (sim never exceeds 1).
-    """
-    if not others:
-        return _outermost(ref, lambda s: True)
-    if threshold >= 1:
-        return []
-    prefix = _Prefixes([s for sub in [ref, *others] for s in sub], threshold)
-    indexes = [_Index(o, prefix) for o in others]
-    memo: dict[frozenset[int], bool] = {}
-
-    def shared(s: Subtree) -> bool:
-        if s.elements not in memo:
-            p = prefix(s)
-            memo[s.elements] = all(ix.has_similar(s, p, threshold) for ix in indexes)
-        return memo[s.elements]
-
-    return _outermost(ref, shared)
+    """Shared candidates of `ref` against `others` (see `SharedSearch.maximal_shared`)."""
+    return SharedSearch([ref, *others], threshold).maximal_shared(0)
 
 
 def _outermost(ref: list[Subtree], shared) -> list[Subtree]:

@@ -1,31 +1,45 @@
 """TAS, the Time-Aware Skeleton (paper §3.2, Algorithm 1 lines 15-25).
 
-TAS = SSS ∪ the reference's hot statements. The input is the reference's
-line profile, {line: (hits, time_ns)} as `sandbox.types.LineProfile.lines`
-gives it. δ is the row average: the mean time over the executed lines
-(hits > 0). A line is hot if its time exceeds δ; the hottest line also
-counts (when its time is positive), so a flat profile, where no line
-exceeds the mean, still marks its hotspot.
+TAS(C_ref) = SSS(C_ref) ∪ hot statements of every efficient solution. Each
+solution C_i has its own line profile, {line: (hits, time_ns)} as
+`sandbox.types.LineProfile.lines` gives it, taken once per task. δ_i is its
+row average: the mean time over its executed lines (hits > 0); a line is hot
+if its time exceeds δ_i. (`include_hottest` also counts the hottest line,
+so a flat profile marks one; an option of ours, off by default.)
 
-A hot line adds every statement part on it. A part is a simple statement
-(its whole span, all its lines) or a compound statement's header, from its
-keyword to the colon ending the header (`for x in a:`, `elif n > 1:`,
-`except KeyError:`, `def f(x) -> int:`), never its body: a hot loop header
-says the loop is hot, not that every statement in it is. A hot line with no
+A statement *part* is a simple statement (its whole span, all its lines) or
+a compound statement's header, from its keyword to the colon ending the
+header (`for x in a:`, `elif n > 1:`, `except KeyError:`, `def f(x) -> int:`),
+never its body: a hot loop header says the loop is hot, not that every
+statement in it is. A part is hot if one of its lines is. A hot line with no
 part on it (blank, comment, `else:`, a decorator) adds nothing.
+
+- The reference's own hot parts are added as they are.
+- A hot part s of another solution reaches C_ref through its best-matching
+  part r of C_ref: the highest Dice sim(s, r) of SSS (normalized AST
+  profiles; a compound part is compared by its header, the node without its
+  bodies and decorators), if that exceeds the SSS threshold. Only parts of at least `min_nodes` nodes are
+  compared, as SSS compares only such candidates. Ties go to the part at the
+  nearest relative place in its program (line / number of lines), so a
+  statement that recurs (`l, r = map(...)` read before a loop and in it) is
+  matched to its counterpart; then to the first. Algorithm 1 adds hot
+  structures "outside S*": a hot part whose best match SSS keeps already
+  adds nothing, so no separate test is needed.
 """
 
 from __future__ import annotations
 
 import ast
+import math
 import tokenize
 from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 from effiskel.skeleton.errors import SkeletonInputError
 from effiskel.skeleton.render import CharMask, SourceLines
 from effiskel.skeleton.sms import Token
+from effiskel.skeleton.sss import Subtree, shape, similarity
 
 _COMPOUND = tuple(
     getattr(ast, name)
@@ -35,11 +49,24 @@ _COMPOUND = tuple(
     )
     if hasattr(ast, name)
 )  # fmt: skip
+# Fields of a compound statement outside its header span (decorators sit above `def`).
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases", "decorator_list")
 _OPEN, _CLOSE = set("([{"), set(")]}")
 
 
-def hot_lines(profile: Mapping, num_lines: int, include_hottest: bool = True) -> set[int]:
-    """Lines whose time exceeds the mean over executed lines (and the hottest ones).
+class Part(NamedTuple):
+    """One statement part: its [start, end) span, its lines and its profile for matching."""
+
+    start: int
+    end: int
+    first_line: int
+    last_line: int
+    shape: Subtree | None  # None: fewer than min_nodes nodes, never matched across solutions
+    where: float  # relative place in the program: first line / number of lines
+
+
+def hot_lines(profile: Mapping, num_lines: int, include_hottest: bool = False) -> set[int]:
+    """Lines whose time exceeds the mean over executed lines (and, optionally, the hottest).
 
     SkeletonInputError if the profile names a line the code does not have
     (it was taken of another program) or executed nothing.
@@ -55,14 +82,14 @@ def hot_lines(profile: Mapping, num_lines: int, include_hottest: bool = True) ->
             ) from e
         if not 1 <= number <= num_lines:
             raise SkeletonInputError(
-                f"line profile names line {number} but the reference has {num_lines} lines; "
+                f"line profile names line {number} but the code has {num_lines} lines; "
                 "was it profiled from another program?"
             )
         if hits > 0:
             executed[number] = time_ns
     if not executed:
         raise SkeletonInputError(
-            "line profile has no executed line (hits > 0); profile the reference on its tests"
+            "line profile has no executed line (hits > 0); profile the solution on its tests"
         )
     delta = sum(executed.values()) / len(executed)
     hot = {line for line, t in executed.items() if t > delta}
@@ -73,9 +100,9 @@ def hot_lines(profile: Mapping, num_lines: int, include_hottest: bool = True) ->
 
 
 def statement_parts(
-    tree: ast.AST, tokens: Sequence[Token], lines: SourceLines
-) -> list[tuple[int, int]]:
-    """[start, end) spans of every simple statement and compound statement header."""
+    tree: ast.AST, tokens: Sequence[Token], lines: SourceLines, min_nodes: int = 3
+) -> list[Part]:
+    """Every simple statement and compound statement header, in `ast.walk` order."""
     starts = [t.start for t in tokens]
     parts = []
     for node in ast.walk(tree):
@@ -84,9 +111,14 @@ def statement_parts(
         start = lines.offset_utf8(node.lineno, node.col_offset)
         if isinstance(node, _COMPOUND):
             end = _header_end(tokens, bisect_left(starts, start), node.lineno)
+            profile = shape(node, start, end, _BODIES)
         else:
             end = lines.offset_utf8(node.end_lineno, node.end_col_offset)
-        parts.append((start, end))
+            profile = shape(node, start, end)
+        last = lines.line_of(max(start, end - 1))
+        first = lines.line_of(start)
+        parts.append(Part(start, end, first, last,
+                          profile if profile.size >= min_nodes else None, first / lines.count))
     return parts
 
 
@@ -111,22 +143,42 @@ def _header_end(tokens: Sequence[Token], first: int, lineno: int) -> int:
     raise SkeletonInputError(f"no ':' ends the compound statement on line {lineno}")
 
 
+def hot_parts(parts: Sequence[Part], hot: set[int]) -> list[Part]:
+    """The parts with a hot line."""
+    return [p for p in parts if any(n in hot for n in range(p.first_line, p.last_line + 1))]
+
+
+def best_match(s: Part, parts: Sequence[Part], threshold: float) -> Part | None:
+    """The part of `parts` whose shape is most similar to `s`'s, if its Dice exceeds
+    `threshold`; on ties the one nearest `s`'s relative place, then the first."""
+    a = s.shape.size
+    # Dice > t needs t·a/(2−t) < b < a(2−t)/t for sizes a, b: skip the others unmeasured.
+    lo = a * threshold / (2 - threshold) - 1e-9
+    hi = a * (2 - threshold) / threshold + 1e-9 if threshold > 0 else math.inf
+    best, key = None, (threshold, 0.0)
+    for p in parts:
+        if p.shape is not None and lo < p.shape.size < hi:
+            k = (similarity(s.shape, p.shape), -abs(p.where - s.where))
+            if k > key:
+                best, key = p, k
+    return best
+
+
 def tas_mask(
     sss: CharMask,
-    tree: ast.AST,
-    tokens: Sequence[Token],
-    profile: Mapping,
-    include_hottest: bool = True,
-    lines: SourceLines | None = None,
+    ref_parts: Sequence[Part],
+    ref_hot: set[int],
+    others_hot: Sequence[Sequence[Part]] = (),
+    threshold: float = 0.8,
 ) -> CharMask:
-    """The TAS mask: the SSS mask plus every statement part on a hot line of the reference.
-
-    `lines`: the reference's SourceLines, when the caller has them already."""
-    lines = lines or SourceLines(sss.code)
-    hot = hot_lines(profile, lines.count, include_hottest)
-    by_line: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for start, end in statement_parts(tree, tokens, lines):
-        for line in range(lines.line_of(start), lines.line_of(max(start, end - 1)) + 1):
-            by_line[line].append((start, end))
-    spans = [span for line in sorted(hot) for span in by_line.get(line, ())]
+    """The TAS mask: the SSS mask, every part of the reference on one of its hot lines
+    `ref_hot`, and the best match in the reference of each hot part of another solution
+    (`others_hot`, one list per other solution; see `hot_parts`)."""
+    spans = [(p.start, p.end) for p in hot_parts(ref_parts, ref_hot)]
+    for hot in others_hot:
+        for s in hot:
+            match = best_match(s, ref_parts, threshold) if s.shape is not None else None
+            if match is not None:
+                spans.append((match.start, match.end))
     return sss | CharMask.from_spans(sss.code, spans)
+
