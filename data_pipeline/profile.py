@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import socket
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -47,8 +49,15 @@ class ProfileConfig:
     """Timed runs per test input (the paper's R); the stored time is their mean."""
     adaptive: bool = False
     """Stop repeating a solution once its order among the task's solutions is settled."""
-    min_repeats: int = 5
-    """Adaptive mode: runs per input before the first check."""
+    min_repeats: int = 6
+    """Adaptive mode: runs per input before the first check (and at least 6 rounds: the
+    fewest with a 95 % sign-test interval)."""
+    round_repeats: int = 1
+    """Repeats per input in each interleaved round of the ranking (effiskel/profiling.py):
+    1 pairs the solutions' runs most closely; more amortize a sandbox call over several."""
+    pin_cpu: bool = True
+    """Pin each sandbox worker, its sandbox server and their children to a CPU of its own
+    where the node allows it (effiskel/pinning.py); the summary lists each worker's CPU."""
     max_incorrect: int = 3
     """Incorrect solutions kept per task, for the preference baselines."""
     chunk_size: int = 16
@@ -80,6 +89,11 @@ class ProfileUnits:
         from effiskel.tasks import get_source
 
         self.cfg: ProfileConfig = from_dict(ProfileConfig, cfg)
+        # Pinned before the sandbox exists, so its server and every child inherit the CPU.
+        self.cpu_claim = _pin_worker() if self.cfg.pin_cpu else None  # held while we live
+        self.cpu = str(self.cpu_claim) if self.cpu_claim else "unpinned: pin_cpu=false"
+        self.worker = f"{socket.gethostname()}:{os.getpid()}"
+        print(f"profile worker {self.worker}: {self.cpu}", flush=True)  # the worker's log
         self.source = get_source(self.cfg.source)
         preload = tuple(self.cfg.preload) if self.cfg.preload is not None else DEFAULT_PRELOAD
         self.sandbox = Sandbox(self.cfg.limits, isolation=self.cfg.isolation, preload=preload)
@@ -88,11 +102,27 @@ class ProfileUnits:
         rows = []
         for unit in batch["unit"]:
             rows.extend(process_unit(self.cfg, self.source, self.sandbox, str(unit)))
+        for r in rows:
+            r.update(worker=self.worker, cpu=self.cpu)
         return {k: [r[k] for r in rows] for k in SUMMARY_KEYS}
 
 
+def _pin_worker():
+    """Pin this actor to a CPU no other worker of this Ray cluster holds on this node.
+
+    The claims live in the Ray session's directory on the node: shared by every raylet
+    of one machine and one cluster, gone with the session, and (in tests) under the
+    project's build/ like the rest of Ray's files."""
+    import ray
+
+    from effiskel.pinning import pin_to_free_cpu
+
+    ctx = ray.get_runtime_context()
+    return pin_to_free_cpu(Path(ctx.get_temp_dir()) / ctx.get_session_name() / "effiskel_cpus")
+
+
 SUMMARY_KEYS = ("unit", "task_id", "status", "drop", "solutions", "verdicts", "kept", "resumed",
-                "skips")
+                "skips", "worker", "cpu")
 
 
 def process_unit(cfg: ProfileConfig, source, sandbox, unit: str) -> list[dict]:
@@ -128,7 +158,7 @@ def process_unit(cfg: ProfileConfig, source, sandbox, unit: str) -> list[dict]:
                 continue
             rows = efficient_set.profile_solutions(
                 sandbox, task, chunk, repeat=cfg.repeat, adaptive=cfg.adaptive,
-                min_repeats=cfg.min_repeats)
+                min_repeats=cfg.min_repeats, round_repeats=cfg.round_repeats)
             write_shard(rows, RUNS, path)
             runs += rows
         kept, drop = efficient_set.select_efficient(task, runs, cfg.top_k, cfg.max_incorrect)
@@ -180,6 +210,7 @@ class Summary:
         self.efficient_rows = 0
         self.resumed_tasks = 0
         self.skips: Counter = Counter()
+        self.worker_cpus: dict[str, str] = {}  # "host:pid" -> "CPU 3" or why unpinned
 
     def add(self, row: dict) -> None:
         self.tasks_in += 1
@@ -188,6 +219,7 @@ class Summary:
         self.efficient_rows += int(row["kept"])
         self.resumed_tasks += bool(row["resumed"])
         self.skips.update(json.loads(row["skips"]))
+        self.worker_cpus[row["worker"]] = row["cpu"]
         if int(row["kept"]):
             self.tasks_kept += 1
         else:
@@ -202,6 +234,7 @@ class Summary:
             "solutions_by_verdict": dict(self.verdicts),
             "solutions_not_run": dict(self.skips),
             "efficient_rows": self.efficient_rows, "resumed_tasks": self.resumed_tasks,
+            "worker_cpus": dict(sorted(self.worker_cpus.items())),
             "seconds": round(seconds, 1),
         }
 
@@ -219,6 +252,13 @@ def format_summary(s: dict) -> str:
         lines.append(f"  not run {n:6d}  {why}")
     lines.append(f"efficient set: {s['efficient_rows']} rows; "
                  f"{s['resumed_tasks']} tasks resumed from an earlier run; {s['seconds']} s")
+    cpus = s.get("worker_cpus") or {}
+    pinned = sorted(c for c in cpus.values() if c.startswith("CPU "))
+    shown = ", ".join(pinned) if len(pinned) <= 8 else f"{len(set(pinned))} distinct CPUs"
+    lines.append(f"workers: {len(cpus)}, {len(pinned)} pinned to a CPU each ({shown})"
+                 if pinned else f"workers: {len(cpus)}, none pinned")
+    for why, n in Counter(c for c in cpus.values() if not c.startswith("CPU ")).items():
+        lines.append(f"  {n:6d}  {why}")
     return "\n".join(lines)
 
 

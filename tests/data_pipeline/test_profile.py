@@ -77,6 +77,9 @@ def test_profile_end_to_end(ray_session, corpus, work_dir):
     assert dropped.get("no solutions") == 1
     assert dropped.get("unusable task: missing-file") == 1  # the empty folder, 9005
     assert sum(v for k, v in dropped.items() if k.startswith("unusable task")) == 3
+    cpus = summary["worker_cpus"]  # each sandbox worker pinned, no two to one CPU
+    assert cpus and all(c.startswith("CPU ") for c in cpus.values())
+    assert len(set(cpus.values())) == len(cpus) and "pinned to a CPU each" in format_summary(summary)
     assert json.loads((out / "summary.json").read_text()) == summary
 
 
