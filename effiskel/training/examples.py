@@ -13,6 +13,11 @@ becomes two token sequences, for any Hugging Face *fast* tokenizer:
 Prompt and target are tokenized together, as one text, so the ids are what the
 model sees; a target token is one that covers at least one character of C.
 
+The code set is every efficient solution of Stage 2's output: a row whose skeleton
+failed still holds its code. EffiSkel (β or γ > 0) trains on the rows that have
+a skeleton; EffiCoder* (β = γ = 0, `needs_skeleton=False`) on every row's code,
+so it sees the same code whether or not a skeleton was extracted for it.
+
 Over-long examples (rule applied to each sequence, counted in `ExampleStats`):
 an example whose prompt leaves no room for a target token within `max_length`
 is dropped; otherwise a target that does not fit is cut to fit, and a cut target
@@ -57,7 +62,8 @@ class Example:
     code_mask: np.ndarray
     """M, aligned with `code_ids`: 1 for a target token overlapping a skeleton character."""
     skel_ids: np.ndarray
-    """Skeleton sequence: skeleton prompt tokens, then S's tokens, then EOS unless S was cut."""
+    """Skeleton sequence: skeleton prompt tokens, then S's tokens, then EOS unless S was cut;
+    empty for a code-only example (EffiCoder*, `needs_skeleton=False`)."""
     skel_prompt_len: int
     """Number of leading prompt tokens in `skel_ids`."""
     prefix_len: int
@@ -79,6 +85,7 @@ class ExampleStats:
 
     rows: int = 0
     kept: int = 0
+    dropped_no_skeleton: int = 0  # Stage 2 could not extract one; only when one is needed
     dropped_prompt_too_long: int = 0
     dropped_bad_row: int = 0
     truncated_code: int = 0
@@ -87,8 +94,9 @@ class ExampleStats:
 
     def summary(self) -> str:
         return (
-            f"{self.kept}/{self.rows} examples kept; dropped: {self.dropped_prompt_too_long} "
-            f"prompt too long, {self.dropped_bad_row} bad rows; truncated targets: "
+            f"{self.kept}/{self.rows} examples kept; dropped: {self.dropped_no_skeleton} "
+            f"without a skeleton, {self.dropped_prompt_too_long} prompt too long, "
+            f"{self.dropped_bad_row} bad rows; truncated targets: "
             f"{self.truncated_code} code, {self.truncated_skeleton} skeleton"
         )
 
@@ -104,9 +112,12 @@ def check_data_path(path: str | Path) -> Path:
 
 
 def read_skeleton_rows(path: str | Path, strategy: str) -> tuple[list[dict], dict]:
-    """Rows of the SKELETONS table at `path` with status "ok" and the given strategy.
+    """Rows of the SKELETONS table at `path` of the given strategy that hold code: one per
+    efficient solution, status "ok" or not (see `build_examples` for which train).
 
-    Returns the rows and counts {"read", "not_ok", "other_strategy"}.
+    Returns the rows and counts {"read", "other_strategy", "not_ok", "no_code"}: rows
+    read, of other strategies, of this strategy whose skeleton failed (kept: their code
+    is training data for EffiCoder*), and of this strategy without code (dropped).
     """
     import pyarrow.dataset as ds
 
@@ -126,26 +137,33 @@ def read_skeleton_rows(path: str | Path, strategy: str) -> tuple[list[dict], dic
             f"(see effiskel/schema.py; found {dataset.schema.names})"
         )
     rows = dataset.to_table(columns=COLUMNS).to_pylist()
+    mine = [r for r in rows if r["strategy"] == strategy]
     ok = [r for r in rows if r["status"] == "ok"]
-    chosen = [r for r in ok if r["strategy"] == strategy]
-    if ok and not chosen:
+    if ok and not any(r["status"] == "ok" for r in mine):
         found = sorted({r["strategy"] for r in ok})
         raise ValueError(
             f"{path} has no ok rows of strategy {strategy!r}; it has {found}: "
             "set data.strategy to one of them"
         )
+    chosen = [r for r in mine if isinstance(r["code"], str) and r["code"].strip()]
     counts = {
         "read": len(rows),
-        "not_ok": len(rows) - len(ok),
-        "other_strategy": len(ok) - len(chosen),
+        "other_strategy": len(rows) - len(mine),
+        "not_ok": sum(r["status"] != "ok" for r in chosen),
+        "no_code": len(mine) - len(chosen),
     }
     return chosen, counts
 
 
 def build_examples(
-    rows: list[dict], tokenizer, max_length: int
+    rows: list[dict], tokenizer, max_length: int, needs_skeleton: bool = True
 ) -> tuple[list[Example], ExampleStats]:
-    """Tokenize rows (dicts with prompt, code, skeleton, char_mask) into examples."""
+    """Tokenize rows (dicts with prompt, code, skeleton, char_mask, status) into examples.
+
+    `needs_skeleton` (β or γ > 0): only rows with status "ok" train (the others are
+    counted in `dropped_no_skeleton`); without it every row's code trains and no
+    skeleton sequence is built (EffiCoder*). M is set wherever a row has a skeleton.
+    """
     if not getattr(tokenizer, "is_fast", False):
         raise TypeError(
             f"{type(tokenizer).__name__} is not a fast tokenizer; the mask alignment needs "
@@ -156,23 +174,32 @@ def build_examples(
     stats = ExampleStats(rows=len(rows))
     good = []
     for row in rows:
-        bad = _bad_row_reason(row["code"] or "", row["char_mask"] or "", row["skeleton"] or "")
+        has_skeleton = row.get("status", "ok") == "ok"
+        if needs_skeleton and not has_skeleton:
+            stats.dropped_no_skeleton += 1
+            continue
+        code, char_mask, skel = row["code"] or "", row["char_mask"] or "", row["skeleton"] or ""
+        bad = _bad_row_reason(code, char_mask, skel, has_skeleton)
         if bad:
             stats.dropped_bad_row += 1
             if len(stats.reasons) < 5:
                 stats.reasons.append(f"{row.get('task_id')}/{row.get('solution_id')}: {bad}")
         else:
-            good.append(row)
+            good.append((row, has_skeleton))
     examples = []
     for i in range(0, len(good), 1024):  # batches: the Rust tokenizer runs them in parallel
         chunk = good[i : i + 1024]
-        code_prompts = [format_prompt(r["prompt"]) for r in chunk]
-        skel_prompts = [format_skeleton_prompt(r["prompt"]) for r in chunk]
-        code_enc = _tokenize(tokenizer, code_prompts, [r["code"] for r in chunk])
-        skel_enc = _tokenize(tokenizer, skel_prompts, [r["skeleton"] for r in chunk])
-        for row, cp, sp, ce, se in zip(chunk, code_prompts, skel_prompts, code_enc, skel_enc):
-            code_seq = _fit(tokenizer, *ce, len(cp), row["code"], max_length, row["char_mask"])
-            skel_seq = _fit(tokenizer, *se, len(sp), row["skeleton"], max_length)
+        code_prompts = [format_prompt(r["prompt"]) for r, _ in chunk]
+        code_enc = _tokenize(tokenizer, code_prompts, [r["code"] for r, _ in chunk])
+        with_skel = [(k, r) for k, (r, has) in enumerate(chunk) if needs_skeleton and has]
+        skel_prompts = {k: format_skeleton_prompt(r["prompt"]) for k, r in with_skel}
+        skel_enc = dict(zip(skel_prompts, _tokenize(
+            tokenizer, list(skel_prompts.values()), [r["skeleton"] for _, r in with_skel])))
+        for k, ((row, has), cp, ce) in enumerate(zip(chunk, code_prompts, code_enc)):
+            char_mask = row["char_mask"] if has else None
+            code_seq = _fit(tokenizer, *ce, len(cp), row["code"], max_length, char_mask)
+            skel_seq = (_fit(tokenizer, *skel_enc[k], len(skel_prompts[k]), row["skeleton"],
+                             max_length) if k in skel_enc else (_NO_IDS, 0, None, False))
             if code_seq is None or skel_seq is None:
                 stats.dropped_prompt_too_long += 1
                 continue
@@ -197,9 +224,14 @@ def build_examples(
     return examples, stats
 
 
-def _bad_row_reason(code: str, char_mask: str, skeleton: str) -> str:
+_NO_IDS = np.zeros(0, dtype=np.int32)
+
+
+def _bad_row_reason(code: str, char_mask: str, skeleton: str, has_skeleton: bool) -> str:
     if not code.strip():
         return "empty code"
+    if not has_skeleton:
+        return ""
     if not skeleton.strip():
         return "empty skeleton"
     if len(char_mask) != len(code) or set(char_mask) - {"0", "1"}:
@@ -213,6 +245,8 @@ def _bad_row_reason(code: str, char_mask: str, skeleton: str) -> str:
 def _tokenize(tokenizer, prompts: list[str], targets: list[str]) -> list[tuple[list, list]]:
     """(ids, offsets) of each prompt + target, tokenized as one text (what the model sees)."""
     texts = [p + t for p, t in zip(prompts, targets)]
+    if not texts:  # Hugging Face tokenizers fail on an empty batch
+        return []
     enc = tokenizer(texts, add_special_tokens=True, return_offsets_mapping=True)
     return list(zip(enc["input_ids"], enc["offset_mapping"]))
 
@@ -320,6 +354,9 @@ def collate(
     `pad_to`: round the padded length up to a multiple of it (see `pad_multiple`).
     """
     rows = []  # (ids, positions, labels, is_code, is_mask, is_skel, branch_start, prefix_len)
+    if with_skeleton and any(not len(ex.skel_ids) for ex in examples):
+        raise ValueError("an example without a skeleton sequence (built with needs_skeleton="
+                         "False) cannot train L_skeleton; build the examples with it True")
     for ex in examples:
         c_lab, c_hit, c_m = _targets(ex.code_ids, ex.code_prompt_len, ex.code_mask)
         n_c = len(ex.code_ids)

@@ -210,11 +210,14 @@ def prepare(cfg: TrainConfig) -> tuple[Path, list[Example], ExampleStats, dict]:
     rows, counts = read_skeleton_rows(cfg.data.path, cfg.data.strategy)  # checks data.path
     if not rows:
         raise ValueError(
-            f"{cfg.data.path} holds no rows with status 'ok' ({counts}); run Stage 2 first"
+            f"{cfg.data.path} holds no rows of strategy {cfg.data.strategy!r} with code "
+            f"({counts}); run Stage 2 first"
         )
     if cfg.model.path == TINY:
+        # From every row, whatever the method trains on, so both start from one model.
         texts = [format_prompt(r["prompt"]) + r["code"] for r in rows]
-        texts += [format_skeleton_prompt(r["prompt"]) + r["skeleton"] for r in rows]
+        texts += [format_skeleton_prompt(r["prompt"]) + r["skeleton"] for r in rows
+                  if r["status"] == "ok"]
         # One tiny model per (data, vocabulary, seed), shared by the runs in output_dir, so
         # EffiSkel and EffiCoder* start from the same weights and a resumed run finds its own.
         key = hashlib.sha256(
@@ -226,7 +229,9 @@ def prepare(cfg: TrainConfig) -> tuple[Path, list[Example], ExampleStats, dict]:
     else:
         model_path = Path(cfg.model.path).resolve()
     tokenizer = load_tokenizer(model_path)
-    examples, stats = build_examples(rows, tokenizer, cfg.data.max_length)
+    # EffiCoder* (β = γ = 0) trains on every efficient solution's code, skeleton or not.
+    needs_skeleton = cfg.weights[1] > 0 or cfg.weights[2] > 0
+    examples, stats = build_examples(rows, tokenizer, cfg.data.max_length, needs_skeleton)
     if not examples:
         raise ValueError(
             f"no usable training examples in {cfg.data.path}: {stats.summary()}; {stats.reasons}"

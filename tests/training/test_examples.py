@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
 
+from effiskel.skeleton import SkeletonConfig
+from effiskel.tasks.mini import MINI_DIR
 from effiskel.training import examples as E
 from effiskel.training import losses
 from effiskel.training.models import (
@@ -155,12 +160,15 @@ def test_bad_rows_are_dropped_and_counted_with_a_reason(bpe):
     assert "char_mask" in stats.reasons[0] and ROWS[0]["task_id"] in stats.reasons[0]
 
 
-def test_read_skeleton_rows_filters_status_and_strategy(work_dir):
+def test_read_skeleton_rows_keeps_every_row_of_the_strategy_that_has_code(work_dir):
     rows = skeleton_rows(6) + skeleton_rows(3, strategy="sms")
-    rows[0] = dict(rows[0], status="error", reason="x")
+    rows[0] = dict(rows[0], status="error", reason="x", skeleton=None, char_mask=None)
+    rows[1] = dict(rows[1], status="error", reason="y", code=None, skeleton=None, char_mask=None)
     write_shards(rows, work_dir / "sk")
     got, counts = E.read_skeleton_rows(work_dir / "sk", "tas")
-    assert len(got) == 5 and counts == {"read": 9, "not_ok": 1, "other_strategy": 3}
+    assert [r["task_id"] for r in sorted(got, key=lambda r: r["task_id"])] == [
+        "t000", "t002", "t003", "t004", "t005"]
+    assert counts == {"read": 9, "other_strategy": 3, "not_ok": 1, "no_code": 1}
     with pytest.raises(ValueError, match="has .*'sms', 'tas'.*data.strategy"):
         E.read_skeleton_rows(work_dir / "sk", "sss")
     with pytest.raises(FileNotFoundError, match="data.path"):
@@ -182,6 +190,59 @@ def test_read_skeleton_rows_names_the_missing_columns(work_dir):
     pq.write_table(pa.table({"code": ["x = 1"]}), work_dir / "sk" / "part.parquet")
     with pytest.raises(ValueError, match=r"not a SKELETONS table: columns .*'skeleton'"):
         E.read_skeleton_rows(work_dir / "sk", "tas")
+
+
+def stage2_rows(tmp: Path) -> Path:
+    """Stage 2's real output for three mini tasks, five solutions each, where only some
+    solutions have a line profile: their TAS rows fail, their SMS rows do not."""
+    from effiskel.skeleton import extract_task
+
+    rows = []
+    for n, task in enumerate(["0000", "0001", "0002"]):
+        codes = json.loads((MINI_DIR / task / "solutions.json").read_text())[:5]
+        sols = [{"solution_id": f"{task}/{i}", "code": c, "rank": i + 1}
+                for i, c in enumerate(codes)]
+        # A line profile of the first n solutions only (a synthetic one: every line ran).
+        profiles = {s["solution_id"]: {k: (1, 10 * k) for k in range(1, len(s["code"]
+                    .splitlines()) + 1)} for s in sols[:n]}
+        rows += extract_task(f"mini/{task}", f"task {task}", sols, profiles,
+                             SkeletonConfig(strategies=("sms", "tas")))
+    return write_shards(rows, tmp / "skeletons")
+
+
+def test_efficoder_trains_on_every_efficient_solution_skeleton_or_not(work_dir, bpe):
+    path = stage2_rows(work_dir)
+    tas, tas_counts = E.read_skeleton_rows(path, "tas")
+    sms, _ = E.read_skeleton_rows(path, "sms")
+    assert tas_counts["not_ok"] == 15 - 3  # TAS needs the reference's own profile
+    assert all(r["status"] == "ok" for r in sms)
+
+    def code_set(rows, needs_skeleton):
+        exs, stats = E.build_examples(rows, bpe, 1600, needs_skeleton)
+        assert stats.dropped_bad_row == stats.dropped_prompt_too_long == 0
+        return sorted(bpe.decode(ex.code_ids[ex.code_prompt_len : -1]) for ex in exs), stats
+
+    every_solution = sorted(r["code"] for r in sms)
+    assert len(set(every_solution)) == 15
+    # EffiCoder*: the same 15 programs from either strategy, failed skeletons included.
+    assert code_set(tas, False)[0] == code_set(sms, False)[0] == every_solution
+    # EffiSkel: the rows with a skeleton only, the others counted.
+    skel_codes, stats = code_set(tas, True)
+    assert len(skel_codes) == 3 and stats.dropped_no_skeleton == 12
+    assert skel_codes == sorted(r["code"] for r in tas if r["status"] == "ok")
+
+
+def test_code_only_examples_are_the_code_half_of_full_examples(bpe):
+    full, _ = E.build_examples(ROWS[:5], bpe, max_length=1600)
+    code_only, _ = E.build_examples(ROWS[:5], bpe, max_length=1600, needs_skeleton=False)
+    for f, c in zip(full, code_only):
+        assert (f.code_ids == c.code_ids).all() and f.code_prompt_len == c.code_prompt_len
+        assert (f.code_mask == c.code_mask).all()  # M where a skeleton exists, for logging
+        assert len(c.skel_ids) == 0 and c.prefix_len == 0
+    assert E.collate(code_only, "shared_prefix", False, pad_id=0).num_tokens == sum(
+        len(ex.code_ids) for ex in code_only)
+    with pytest.raises(ValueError, match="without a skeleton sequence"):
+        E.collate(code_only, "shared_prefix", True, pad_id=0)
 
 
 def test_shared_prefix_layout_gives_the_losses_of_separate_sequences(tiny_dir, bpe):
