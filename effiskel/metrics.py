@@ -367,6 +367,9 @@ def enamel_sample_score(
             f"enamel_sample_score: {len(reference_level_times)} reference levels for hardness {h}; "
             "give one list of reference case times per level and non-negative weights with a "
             "positive sum")
+    if not timeout_factor > 1:
+        raise ValueError(f"timeout_factor={timeout_factor!r}: the time limit must exceed the "
+                         "reference's slowest case (ENAMEL uses 2)")
     if outcome not in ("passed", "timeout", "wrong"):
         raise ValueError(f"outcome={outcome!r}: expected 'passed', 'timeout' or 'wrong'")
     if outcome == "wrong":
@@ -381,12 +384,11 @@ def enamel_sample_score(
     ref_max = {j: max(_check_time(t, f"reference level {j}") for t in reference_level_times[j])
                for j in range(n_levels) if h[j] > 0}
     limit = timeout_factor * max(ref_max.values())
-    effs = [0.0] * n_levels
-    if outcome == "passed" or completed > 0:  # a time-out at level 0 zeroes everything
-        for j in range(completed):
-            if h[j] > 0:
-                t_j = max(_check_time(t, f"level {j}") for t in level_times[j])
-                effs[j] = max(0.0, limit - t_j) / (limit - ref_max[j])
+    effs = [0.0] * n_levels  # levels not completed (a time-out at level 0: all) stay 0
+    for j in range(completed):
+        if h[j] > 0:
+            t_j = max(_check_time(t, f"level {j}") for t in level_times[j])
+            effs[j] = max(0.0, limit - t_j) / (limit - ref_max[j])
     return float(np.average(effs, weights=h))
 
 
