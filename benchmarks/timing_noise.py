@@ -181,7 +181,8 @@ def main() -> None:
             print(f"{row['program']:>8} {label:>9} {row['mean_ms']:8.2f} {row['within']:9.2%} "
                   f"{row['cv_mean']:7.2%} {row['cv_median']:9.2%}  {modes}")
 
-        flips = {"old": [0, 0], "new": [0, 0]}  # [wrong order, wrong and separated]
+        # per rule: [wrong order, wrong and separated, right and separated]
+        flips = {"old": [0, 0, 0], "new": [0, 0, 0]}
         if args.rank_trials:
             n = sizes[10]
             slow = LOOP.replace("range(n)", "range(n * 3 // 2)")  # 1.5x the work
@@ -191,17 +192,18 @@ def main() -> None:
             for trial in range(args.rank_trials):
                 first = cands if trial % 2 == 0 else cands[::-1]
                 order, sep = old_rule(pinned, first, args.rank_repeats)
-                if order[0] != "fast":
-                    flips["old"][0] += 1
-                    flips["old"][1] += sep
                 ranked = rank(pinned, first, args.rank_repeats)
-                if ranked[0].key != "fast":
-                    flips["new"][0] += 1
-                    flips["new"][1] += ranked[0].separated_from_next
+                for rule, wrong, sure in (("old", order[0] != "fast", sep),
+                                          ("new", ranked[0].key != "fast",
+                                           ranked[0].separated_from_next)):
+                    flips[rule][0] += wrong
+                    flips[rule][1] += wrong and sure
+                    flips[rule][2] += sure and not wrong
             print(f"\nranking a 1.5x pair (~10 vs ~15 ms), R = {args.rank_repeats}, "
                   f"{args.rank_trials} trials per rule ({time.perf_counter() - t0:.0f} s):")
-            for rule, (wrong, sure) in flips.items():
-                print(f"  {rule} rule: {wrong} wrong orders, {sure} of them with separated CIs")
+            for rule, (wrong, wrong_sure, right_sure) in flips.items():
+                print(f"  {rule} rule: {wrong} wrong orders ({wrong_sure} of them with separated "
+                      f"intervals); right and separated {right_sure}")
     finally:
         pinned.close()
         free.close()
@@ -216,7 +218,8 @@ def main() -> None:
     if args.rank_trials:
         print(f"ranking 1.5x apart, {args.rank_trials} trials: old rule (mean, t-interval) "
               f"{flips['old'][0]} wrong ({flips['old'][1]} confidently); new rule (interleaved, "
-              f"paired median) {flips['new'][0]} wrong ({flips['new'][1]} confidently)")
+              f"paired median) {flips['new'][0]} wrong ({flips['new'][1]} confidently), "
+              f"{flips['new'][2]} right and separated")
 
 
 if __name__ == "__main__":

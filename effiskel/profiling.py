@@ -5,21 +5,24 @@ over its n test inputs, t_j the mean of its R runs on input j (R = 30). That
 mean is *the* time (`Timing.mean_ns`, the runs table's `time_ns`), over every
 run made.
 
-**Why the ranking does not use it.** On shared machines (our 2-vCPU VM, cloud
-nodes) repeated runs of one program are bimodal: the CPU runs ~1.6× slower for
-whole stretches of time (CPU time slows as much as wall time, so it is the core,
-not the scheduler). Timing one solution's R runs back to back, then the next
+**Why the ranking does not use it.** On this project's 2-vCPU VM repeated runs
+of one program are bimodal: the core runs 1.3-1.9× slower for stretches of
+several runs at a time (benchmarks/timing_noise.py; the program's CPU time slows
+as much as its wall time, so it is the core, not waiting for it). Timing one solution's R runs back to back, then the next
 one's, lets one solution fall in a slow stretch and the other in a fast one: two
 solutions 1.5× apart swap places, and the t-interval of each mean is narrow
 (every run of a stretch agrees), so an adaptive rule that stops when the
 intervals part stops confidently on the wrong order.
 
 **The ranking statistic.** `rank` times the candidates *interleaved*: in each
-round, for each input j, every candidate runs on j (a few repeats, `k_r`), one
-after the other, in an order that rotates with the round and the input. A slow
-stretch therefore falls on all candidates of a round alike. Per candidate c and
-round r, the round time s_{c,r} = mean over inputs of the median of that round's
-repeats on the input: one measurement of T. On the logs, a two-way fit
+round, for each input j, every candidate runs on j (`round_repeats` times,
+default once), one after the other, in an order that rotates with the round and
+the input. A slow stretch therefore falls on all candidates of a round alike.
+Per candidate c and round r, the round time s_{c,r} = mean over inputs of the
+median of that round's repeats on the input: one measurement of T. (One repeat
+per round pairs runs most closely; on a synthetic machine with 10-50 ms
+stretches, 3 per round ranked 1-2 % of 1.5x pairs wrong on one input, 1 per
+round none.) On the logs, a two-way fit
 
     log s_{c,r} = a_c + φ_r + e_{c,r}
 
@@ -40,13 +43,18 @@ shape, as long as rounds are exchangeable); they need at least 6 rounds
 * Between neighbours a and b in the order: the interval of the median over their
   common rounds of the paired log-ratio log s_{a,r} − log s_{b,r}. They are
   *separated* when it excludes 0, i.e. a is faster in enough rounds of the pair
-  (6 of 6, 9 of 10, 21 of 30, ...). A slow stretch can swing a pair's ratio only
-  in a round where it starts between the two candidates' runs, so it cannot
-  turn 1.5× into a wrong order, let alone a separated one.
+  (6 of 6, 9 of 10, 21 of 30, ...). A slow stretch swings a pair's ratio only in
+  a round where it starts between the two candidates' runs, so flipping a 1.5×
+  pair takes most of its rounds doing that; on tests/test_profiling.py's
+  synthetic machine (stretches of 10 ms to 5 s, 2,400 rankings) none flipped,
+  while the old rule did.
 
-**Adaptive mode** times one repeat per input per round; after max(min_repeats,
-6) rounds, and after every round from then on, a candidate stops once it is
-separated from both its neighbours in the current order (or reached the cap).
+**Adaptive mode** checks after at least 6 rounds and `min_repeats` runs, then
+after every round: a candidate stops once it is separated from both its
+neighbours in the current order (it comes back if the order changes beside it),
+or at the cap of `repeats`. With a look after every round, two equal solutions
+now and then look separated and stop early (harmless to the order: they are
+equal).
 The stored T stays the paper's mean over the runs made.
 
 Line-level profiles for TAS come from `Sandbox.line_profile`, a separate run:
@@ -356,6 +364,8 @@ def rank(
     n_inputs = len(candidates[0].tests) if candidates else 0
     if any(len(c.tests) != n_inputs for c in candidates):
         raise ValueError("every candidate of one ranking must have the same tests")
+    if candidates and not n_inputs:
+        raise ValueError(f"nothing to time: candidate {candidates[0].key!r} has no tests")
 
     def measure(key: str, j: int, k: int) -> list[int] | None:
         c = by_key[key]
