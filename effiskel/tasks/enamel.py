@@ -22,11 +22,12 @@ What we follow from ENAMEL's own harness (``enam/evaluate.py``,
   its four helpers, seeds ``random.seed(998244353 ^ i ^ (offset_j + k))``
   where offset_j = n_tests[0] + ... + n_tests[j-1], and calls
   ``generate_input(size=size, lid=j, cid=k)``; the tuple it returns is the
-  argument list. We do exactly that, in-process: the generators are dataset
-  code, trusted as ENAMEL's harness trusts them. (They draw from the
-  process-wide `random`, whose state is restored afterwards; so one process
-  must not load ENAMEL units on two threads at once.) On the released csv the
-  inputs of all four levels equal those of enam 0.2.0's ``make_tests``.
+  argument list. We do exactly that, in a child process with PYTHONHASHSEED=0
+  (`enamel_inputs.py`): the generators of rows 7, 64 and 80 iterate over sets
+  of strings, so under a random hash seed each process would get other tests.
+  The generators are dataset code, trusted as ENAMEL's harness trusts them.
+  On the released csv the inputs of all four levels equal those of enam
+  0.2.0's ``make_tests`` (for rows 7, 64 and 80: under PYTHONHASHSEED=0).
 - expected outputs: ENAMEL computes them by running the reference solution, so
   our tests carry ``output = None`` and metadata names the reference
   (``reference_solution_id``); a later step fills them with the sandbox.
@@ -44,9 +45,11 @@ the HumanEval and HumanEval+ canonical solutions from the samples files.
 from __future__ import annotations
 
 import csv
-import random
-import string
-import time
+import json
+import os
+import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 from effiskel.tasks.common import (
@@ -67,6 +70,9 @@ from effiskel.tasks.common import (
 
 NAME = "enamel"
 SEED = 998244353  # demo.py --seed default
+HASH_SEED = "0"  # PYTHONHASHSEED of the generators' process (see enamel_inputs.py)
+GENERATOR_TIMEOUT_S = 600  # all cases of one row; the slowest row takes a few seconds
+_INPUTS = Path(__file__).with_name("enamel_inputs.py")
 TESTS_PER_LEVEL = (8, 4, 4, 4)  # demo.py --n_tests default
 EXCLUDED_ROWS = frozenset(
     {
@@ -193,32 +199,36 @@ def _levels(levels, n: int) -> list[int]:
 def _generate(
     i: int, row: dict, sizes: list[int], levels: list[int]
 ) -> tuple[list[dict], list[int]]:
-    tests, test_levels = [], []
-    saved = random.getstate()  # the generators seed the process-wide `random`; leave it as found
+    """The tests of csv row `i` at `levels`, generated in a child with PYTHONHASHSEED=0
+    (see enamel_inputs.py: some generators depend on the order of a set of strings)."""
+    cases = [[j, k, sizes[j], SEED ^ i ^ (sum(TESTS_PER_LEVEL[:j]) + k)]
+             for j in levels for k in range(TESTS_PER_LEVEL[j])]
+    request = {"task_id": row["task_id"], "cases": cases,
+               "code": f"{row['prompt']}\n{row['input_generator']}\n"}
     try:
-        for j in levels:
-            offset = sum(TESTS_PER_LEVEL[:j])
-            for k in range(TESTS_PER_LEVEL[j]):
-                scope = {"time": time, "random": random, "string": string, **_HELPERS}
-                try:
-                    exec(f"{row['prompt']}\n{row['input_generator']}\n", scope)  # noqa: S102 - dataset code
-                    random.seed(SEED ^ i ^ (offset + k))
-                    args = scope["generate_input"](size=sizes[j], lid=j, cid=k)
-                except Exception as e:  # noqa: BLE001 - any failure of dataset code is this task's
-                    raise Unreadable(
-                        GENERATOR_FAILED,
-                        f"{row['task_id']}: generate_input(size={sizes[j]}, "
-                        f"lid={j}, cid={k}) raised {type(e).__name__}: {e}",
-                    ) from None
-                try:
-                    tests.append(call_test(args, has_expected=False))
-                except TypeError as e:
-                    raise Unreadable(
-                        BAD_TESTS, f"{row['task_id']} level {j} case {k}: {e}"
-                    ) from None
-                test_levels.append(j)
-    finally:
-        random.setstate(saved)
+        proc = subprocess.run(
+            [sys.executable, "-S", "-P", str(_INPUTS)], input=json.dumps(request).encode(),
+            capture_output=True, timeout=GENERATOR_TIMEOUT_S,
+            env={**os.environ, "PYTHONHASHSEED": HASH_SEED},
+        )
+    except subprocess.TimeoutExpired:
+        raise Unreadable(GENERATOR_FAILED, f"{row['task_id']}: input generators ran over "
+                                           f"{GENERATOR_TIMEOUT_S} s") from None
+    try:
+        status, payload = pickle.loads(proc.stdout)  # noqa: S301 - our own child's reply
+    except Exception:  # noqa: BLE001 - no reply at all: the child itself failed
+        tail = proc.stderr.decode(errors="replace").strip()[-500:]
+        raise Unreadable(GENERATOR_FAILED, f"{row['task_id']}: the input generator process "
+                                           f"exited {proc.returncode}: {tail}") from None
+    if status != "ok":
+        raise Unreadable(GENERATOR_FAILED, payload)
+    tests, test_levels = [], []
+    for j, k, args in payload:
+        try:
+            tests.append(call_test(args, has_expected=False))
+        except TypeError as e:
+            raise Unreadable(BAD_TESTS, f"{row['task_id']} level {j} case {k}: {e}") from None
+        test_levels.append(j)
     return tests, test_levels
 
 
@@ -247,85 +257,5 @@ def _solutions(csv_path: Path, i: int, task_id: str, row: dict) -> list[dict]:
             out.append(solution_row(task_id, sid, code, f"{name}:canonical"))
     return out
 
-
-# ENAMEL's generator helpers (enam/datautils.py), written again here because
-# generators call them by name. Each must draw from `random` in exactly the
-# order the original does, or the seeded inputs would differ from ENAMEL's.
-
-
-def rand_parens(size: int, valid: bool = True, par: str = "()", sep=""):
-    """Random parenthesis groups of total length ~size (valid), or an invalid string."""
-    if not valid:
-        assert sep == ""
-        half = (size + 1) // 2 - 1
-        left = rand_parens(half, True, par)
-        return left + par[1] + par[0] + rand_parens(half, True, par)
-    size += size % 2
-    groups: list[list[str]] = []
-    depth = 0
-    for i in range(size):
-        # open when nothing is open; otherwise flip a coin while closing all is still possible
-        if depth == 0 or (depth < size - i and random.randint(0, 1)):
-            if depth == 0:
-                groups.append([])
-            groups[-1].append(par[0])
-            depth += 1
-        else:
-            groups[-1].append(par[1])
-            depth -= 1
-    texts = ["".join(g) for g in groups]
-    return texts if sep is None else sep.join(texts)
-
-
-def miller_rabin(n: int, k: int = 5) -> bool:
-    if n in (2, 3):
-        return True
-    if n == 1 or n % 2 == 0:
-        return False
-    r, d = 0, n - 1
-    while d % 2 == 0:
-        r, d = r + 1, d // 2
-    for _ in range(k):
-        x = pow(random.randint(2, n - 2), d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(r - 1):
-            x = pow(x, 2, n)
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
-
-
-def rand_probably_prime(lb: int, ub: int | None = None) -> int:
-    """A probable prime in [lb, ub], or in [lb // 2, lb] when ub is None."""
-    if ub is None:
-        lb = max(lb, 3)
-        lb, ub = lb // 2, lb
-    else:
-        lb = max(lb, 0)
-        ub = max(lb * 2, ub, 3)
-    p = random.randint(lb, ub)
-    while not miller_rabin(p):
-        p = random.randint(lb, ub)
-    return p
-
-
-def rand_primality(size: int, lid: int, cid: int) -> int:
-    size = max(size, 4)
-    fixed = {0: 2 * 3 * 5 * 7 * 11 * 13 + 1, 1: 561, 2: 2, 3: 125}  # 59*509, Carmichael, 2, 5^3
-    if lid == 0 and cid in fixed:
-        return fixed[cid]
-    m = int(size**0.5 + 1)
-    if cid % 3 == 0:
-        return rand_probably_prime(size)
-    if cid % 3 == 1:
-        return rand_probably_prime(m) ** 2
-    p = rand_probably_prime(m)
-    return p * rand_probably_prime(m)
-
-
-_HELPERS = {f.__name__: f for f in (rand_parens, miller_rabin, rand_probably_prime, rand_primality)}
 
 SOURCE = Source(NAME, units, load_unit)
