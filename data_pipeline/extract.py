@@ -1,9 +1,11 @@
 """Stage 2 on Ray Data: efficiency skeletons of Stage 1's efficient sets → training tuples.
 
     Stage 1 output (efficient/ + tasks/ shards) ──► ExtractShards actors (one CPU, one sandbox)
-        per task: top-K by rank → line profile of the reference (TAS) in the sandbox
-                  → SMS, SSS, TAS rows (N, C, S, M) → skeletons shard
-    ──► driver: progress and the summary (per-strategy kept fraction, errors by reason)
+        per task: top-K by rank → a line profile of each of the K in the sandbox (TAS)
+                  → for each of the K as C_ref: SMS, SSS, TAS rows (N, C, S, M)
+                  → skeletons shard
+    ──► driver: progress and the summary (tuples per strategy, kept fraction, tasks with
+        fewer than K solutions, errors and notes by reason)
 
 Stage 1 writes each unit's efficient rows and its tasks (tests included) to
 shards of the same name, and a task never spans units, so one efficient
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import statistics
 import time
 from collections import Counter, defaultdict
@@ -40,7 +43,8 @@ class ExtractConfig:
     skeleton: SkeletonConfig = field(default_factory=SkeletonConfig)
     """Strategies, K, SSS threshold and the other choices of Algorithm 1."""
     profile_tests: int = 5
-    """TAS: the reference is line-profiled on at most this many tests, the largest inputs."""
+    """TAS: each efficient solution is line-profiled on at most this many tests, the largest
+    inputs (the same tests for all K)."""
     workers: int | None = None
     """Actors (one CPU and one sandbox each); default: every CPU of the cluster."""
     address: str | None = None
@@ -54,10 +58,14 @@ class ExtractConfig:
 
 
 def profile_tests(task: dict, n: int) -> list[dict]:
-    """The tests a reference is line-profiled on: the `n` largest inputs, in test order."""
+    """The tests a solution is line-profiled on: the `n` largest inputs, in test order."""
     tests = task.get("tests") or []
     biggest = sorted(range(len(tests)), key=lambda i: -len(tests[i]["input"]))[:n]
     return [tests[i] for i in sorted(biggest)]
+
+
+SUMMARY_COLUMNS = ["task_id", "solution_id", "strategy", "status", "reason", "kept_fraction",
+                   "num_masks"]
 
 
 def extract_shard(cfg: ExtractConfig, sandbox, name: str) -> list[dict]:
@@ -65,9 +73,7 @@ def extract_shard(cfg: ExtractConfig, sandbox, name: str) -> list[dict]:
     src = Path(cfg.input)
     out_path = shard_path(cfg.out, "skeletons", name)
     if out_path.exists():
-        rows = read_shard(out_path, ["task_id", "strategy", "status", "reason", "kept_fraction",
-                                     "num_masks"])
-        return _summaries(name, rows, resumed=True)
+        return _summaries(name, read_shard(out_path, SUMMARY_COLUMNS), resumed=True)
     tasks_path = shard_path(src, "tasks", name)
     wants_profile = "tas" in cfg.skeleton.strategies  # the only user of the tasks' tests
     tasks = ({t["task_id"]: t for t in read_shard(tasks_path)}
@@ -78,35 +84,56 @@ def extract_shard(cfg: ExtractConfig, sandbox, name: str) -> list[dict]:
             by_task[r["task_id"]].append(r)
     rows = []
     for task_id, sols in sorted(by_task.items()):
-        pool = solution_pool(sols, cfg.skeleton)  # the library's choice of C_ref, profiled here
-        ref, task = pool[0], tasks.get(task_id)
-        profile, why_not = None, None
+        pool = solution_pool(sols, cfg.skeleton)  # the K solutions the library will use
+        profiles, why_not = {}, {}
         if wants_profile:
-            if task is None:
-                why_not = f"no tests: {tasks_path} lacks task {task_id}"
-            else:
-                tests = [TestCase(t["input"], None) for t in profile_tests(task, cfg.profile_tests)]
-                lp = sandbox.line_profile(ref["code"], tests, mode=task["mode"],
-                                          entry_point=task.get("entry_point"))
-                if lp.verdict == Verdict.AC:
-                    profile = lp.lines
-                else:
-                    why_not = f"line profile of the reference failed: {lp.verdict}: {lp.detail}"
-        rows += extract_task(task_id, ref["prompt"], pool, profile, cfg.skeleton, why_not)
+            profiles, why_not = _line_profiles(sandbox, pool, tasks.get(task_id), cfg,
+                                               f"no tests: {tasks_path} lacks task {task_id}")
+        rows += extract_task(task_id, pool[0]["prompt"], pool, profiles, cfg.skeleton, why_not)
     write_shard(rows, SKELETONS, out_path)
     return _summaries(name, rows, resumed=False)
 
 
+def _line_profiles(sandbox, pool: list[dict], task: dict | None, cfg: ExtractConfig,
+                   no_task: str) -> tuple[dict, dict]:
+    """({solution_id: line profile}, {solution_id: why it has none}) of a task's K solutions.
+
+    Each solution is profiled once, in a run of its own (never a timed one); the
+    library reuses the profiles for every choice of C_ref.
+    """
+    if task is None:
+        return {}, {str(s["solution_id"]): no_task for s in pool}
+    tests = [TestCase(t["input"], None) for t in profile_tests(task, cfg.profile_tests)]
+    profiles, why_not = {}, {}
+    for sol in pool:
+        sid = str(sol["solution_id"])
+        if not isinstance(sol["code"], str):
+            why_not[sid] = f"solution {sid!r} has no code text to profile"
+            continue
+        lp = sandbox.line_profile(sol["code"], tests, mode=task["mode"],
+                                  entry_point=task.get("entry_point"))
+        if lp.verdict == Verdict.AC:
+            profiles[sid] = lp.lines
+        else:
+            why_not[sid] = f"line profile of solution {sid!r} failed: {lp.verdict}: {lp.detail}"
+    return profiles, why_not
+
+
 def _summaries(name: str, rows: list[dict], resumed: bool) -> list[dict]:
-    per_task = defaultdict(dict)
+    """One summary row per task: its number of efficient solutions and its rows' outcomes."""
+    per_task: dict[str, list] = defaultdict(list)
+    solutions: dict[str, set] = defaultdict(set)
     for r in rows:
-        per_task[r["task_id"]][r["strategy"]] = {
-            "status": r["status"], "kept": r["kept_fraction"], "masks": r["num_masks"],
-            "reason": None if r["status"] == "ok" else (r["reason"] or "")[:200],
-        }
-    return [{"shard": name, "task_id": t, "strategies": json.dumps(s), "resumed": resumed}
-            for t, s in per_task.items()] or [
-        {"shard": name, "task_id": "", "strategies": "{}", "resumed": resumed}]
+        per_task[r["task_id"]].append({
+            "strategy": r["strategy"], "status": r["status"], "kept": r["kept_fraction"],
+            "masks": r["num_masks"], "reason": (r["reason"] or "")[:200] or None,
+        })
+        if r["solution_id"] is not None:
+            solutions[r["task_id"]].add(r["solution_id"])
+    return [{"shard": name, "task_id": t, "solutions": len(solutions[t]),
+             "rows": json.dumps(rs), "resumed": resumed}
+            for t, rs in per_task.items()] or [
+        {"shard": name, "task_id": "", "solutions": 0, "rows": "[]", "resumed": resumed}]
 
 
 class ExtractShards:
@@ -123,59 +150,75 @@ class ExtractShards:
         rows = []
         for name in batch["shard"]:
             rows += extract_shard(self.cfg, self.sandbox, str(name))
-        return {k: [r[k] for r in rows] for k in ("shard", "task_id", "strategies", "resumed")}
+        return {k: [r[k] for r in rows] for k in ("shard", "task_id", "solutions", "rows",
+                                                    "resumed")}
 
 
 class Summary:
-    def __init__(self, strategies):
-        self.tasks = 0
-        self.resumed = 0
-        self.ok: Counter = Counter()
+    """Counts over the summary rows of every task (see `_summaries`)."""
+
+    def __init__(self, strategies, k: int):
+        self.strategies, self.k = list(strategies), k
+        self.tasks = self.resumed = self.solutions = self.fewer_than_k = 0
+        self.tuples: Counter = Counter()
+        self.failed: Counter = Counter()
         self.kept: dict[str, list[float]] = defaultdict(list)
         self.masks: dict[str, list[int]] = defaultdict(list)
         self.errors: Counter = Counter()
-        self.strategies = list(strategies)
+        self.notes: Counter = Counter()
 
     def add(self, row: dict) -> None:
         if not row["task_id"]:
             return
         self.tasks += 1
         self.resumed += bool(row["resumed"])
-        for strategy, s in json.loads(row["strategies"]).items():
-            if s["status"] == "ok":
-                self.ok[strategy] += 1
-                self.kept[strategy].append(s["kept"])
-                self.masks[strategy].append(s["masks"])
+        self.solutions += row["solutions"]
+        self.fewer_than_k += row["solutions"] < self.k
+        for r in json.loads(row["rows"]):
+            strategy = r["strategy"]
+            if r["status"] == "ok":
+                self.tuples[strategy] += 1
+                self.kept[strategy].append(r["kept"])
+                self.masks[strategy].append(r["masks"])
+                if r["reason"]:  # an ok row that says what it was made without
+                    self.notes[f"{strategy}: {_reason_head(r['reason'])}"] += 1
             else:
-                self.errors[f"{strategy}: {_reason_head(s['reason'])}"] += 1
+                self.failed[strategy] += 1
+                self.errors[f"{strategy}: {_reason_head(r['reason'])}"] += 1
 
     def to_dict(self, seconds: float) -> dict:
         per = {}
         for s in self.strategies:
             per[s] = {
-                "ok": self.ok[s],
+                "tuples": self.tuples[s],
+                "errors": self.failed[s],
                 "mean_kept_fraction": round(statistics.fmean(self.kept[s]), 4)
                 if self.kept[s] else None,
                 "mean_masks": round(statistics.fmean(self.masks[s]), 2) if self.masks[s] else None,
             }
-        return {"tasks": self.tasks, "strategies": per, "errors": dict(self.errors),
+        return {"tasks": self.tasks, "solutions": self.solutions, "k": self.k,
+                "tasks_with_fewer_than_k": self.fewer_than_k, "strategies": per,
+                "errors": dict(self.errors), "notes": dict(self.notes),
                 "resumed_tasks": self.resumed, "seconds": round(seconds, 1)}
 
 
 def _reason_head(reason: str | None) -> str:
-    """The part of a reason that names its kind, for counting (no ids or line numbers)."""
-    text = (reason or "error").split(":")[0]
-    return text.split("'")[0].strip() or "error"
+    """The part of a reason that names its kind, for counting (no ids, counts or lines)."""
+    text = re.sub(r"'[^']*'", "'…'", (reason or "error").split(":")[0])
+    return re.sub(r"\d+", "N", text).strip() or "error"
 
 
 def format_summary(s: dict) -> str:
-    lines = [f"tasks: {s['tasks']} ({s['resumed_tasks']} resumed); {s['seconds']} s"]
+    lines = [f"tasks: {s['tasks']} ({s['resumed_tasks']} resumed), {s['solutions']} efficient "
+             f"solutions, {s['tasks_with_fewer_than_k']} tasks with fewer than K = {s['k']}; "
+             f"{s['seconds']} s"]
     for name, st in s["strategies"].items():
         kept = f"{st['mean_kept_fraction']:.1%}" if st["mean_kept_fraction"] is not None else "-"
-        lines.append(f"  {name}: {st['ok']} skeletons, mean kept fraction {kept}, "
-                     f"mean <MASK> spans {st['mean_masks']}")
-    for why, n in sorted(s["errors"].items(), key=lambda kv: -kv[1]):
-        lines.append(f"  error {n:5d}  {why}")
+        lines.append(f"  {name}: {st['tuples']} tuples, {st['errors']} error rows, mean kept "
+                     f"fraction {kept}, mean <MASK> spans {st['mean_masks']}")
+    for kind, counts in (("error", s["errors"]), ("note", s["notes"])):
+        for why, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  {kind} {n:5d}  {why}")
     return "\n".join(lines)
 
 
@@ -196,7 +239,7 @@ def run(cfg: ExtractConfig) -> dict:
     Path(cfg.out).mkdir(parents=True, exist_ok=True)
     remove_partial(cfg.out)
     (Path(cfg.out) / "config.json").write_text(json.dumps(dataclasses.asdict(cfg), indent=2))
-    summary = Summary(cfg.skeleton.strategies)
+    summary = Summary(cfg.skeleton.strategies, cfg.skeleton.max_solutions)
     init_ray(cfg.address, cfg.workers)
     quiet_ray_data()
     if shards:

@@ -1,6 +1,7 @@
 """Stage 2 job: `python -m jobs.extract [--config FILE] [key=value ...]`.
 
-Reads Stage 1's output (`input=DIR`), writes skeletons (`out=DIR`). Without
+Reads Stage 1's output (`input=DIR`), writes skeletons (`out=DIR`): one training
+tuple per efficient solution and strategy, each solution the reference in turn. Without
 `address` it starts an embedded local Ray; under `ray job submit` it joins
 that cluster. Rerunning after a crash finishes the missing shards.
 """
