@@ -55,6 +55,11 @@ class ProfileConfig:
     round_repeats: int = 1
     """Repeats per input in each interleaved round of the ranking (effiskel/profiling.py):
     1 pairs the solutions' runs most closely; more amortize a sandbox call over several."""
+    repeat_mode: str = "child"
+    """How the sandbox runs a round's repeats of one input: "child" (one fork, the
+    repeats inside it, each with a fresh module namespace; for dataset solutions,
+    which do not carry work between repeats) or "fork" (one fork per repeat: for
+    programs that may game the timer). Matters when round_repeats > 1; see README."""
     pin_cpu: bool = True
     """Pin each sandbox worker, its sandbox server and their children to a CPU of its own
     where the node allows it (effiskel/pinning.py); the summary lists each worker's CPU."""
@@ -158,7 +163,8 @@ def process_unit(cfg: ProfileConfig, source, sandbox, unit: str) -> list[dict]:
                 continue
             rows = efficient_set.profile_solutions(
                 sandbox, task, chunk, repeat=cfg.repeat, adaptive=cfg.adaptive,
-                min_repeats=cfg.min_repeats, round_repeats=cfg.round_repeats)
+                min_repeats=cfg.min_repeats, round_repeats=cfg.round_repeats,
+                repeat_mode=cfg.repeat_mode)
             write_shard(rows, RUNS, path)
             runs += rows
         kept, drop = efficient_set.select_efficient(task, runs, cfg.top_k, cfg.max_incorrect)
@@ -275,6 +281,8 @@ def validate(cfg: ProfileConfig) -> None:
         raise ValueError("top_k, repeat and chunk_size must be at least 1")
     if cfg.isolation not in ("auto", "process"):
         raise ValueError(f"isolation must be auto or process, not {cfg.isolation!r}")
+    if cfg.repeat_mode not in ("child", "fork"):
+        raise ValueError(f"repeat_mode must be child or fork, not {cfg.repeat_mode!r}")
 
 
 def run(cfg: ProfileConfig) -> dict:

@@ -55,7 +55,7 @@ def cmd_run_tests(args) -> int:
     with Sandbox(limits, isolation=args.isolation) as sb:
         result = sb.run(
             program.read_text(errors="surrogateescape"), tests, mode=args.mode,
-            entry_point=args.entry_point, repeat=args.repeat,
+            entry_point=args.entry_point, repeat=args.repeat, repeat_mode=args.repeat_mode,
             stop_on_failure=not args.all_tests,
         )
     if args.json:
@@ -136,6 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     rt.add_argument("--mode", choices=["stdio", "call"], default="stdio")
     rt.add_argument("--entry-point", help="function to call in call mode (or Class.method)")
     rt.add_argument("--repeat", type=int, default=1, help="timed runs per test")
+    rt.add_argument("--repeat-mode", choices=["fork", "child"], default="fork",
+                    help="fork: every repeat a fresh fork (default; no repeat can inherit "
+                         "another's state); child: one fork per test, its repeats inside it, "
+                         "each with a fresh module namespace (~10x faster; warm repeats)")
     rt.add_argument("--time-limit", type=float, default=5.0, help="CPU seconds per run")
     rt.add_argument("--memory-mb", type=int, default=512, help="memory per run, MB")
     rt.add_argument("--all-tests", action="store_true", help="do not stop at the first failure")

@@ -7,7 +7,8 @@ maps them over a corpus with Ray. For each task:
    ENAMEL) name a reference solution; its outputs, captured in the sandbox,
    become the expected ones (as EvalPlus does).
 2. `profile_solutions`: every solution once on all tests (stops at its first
-   failing test), then the correct ones timed `repeat` times per test,
+   failing test; untimed, all of its tests in one sandbox child, as EvalPlus
+   judges: `Sandbox.check`), then the correct ones timed `repeat` times per test,
    interleaved (`profiling.rank`) → one `runs` row each.
 3. `select_efficient`: the K fastest correct by the ranking's robust level
    (`median_ns`; role top_k, rank 1 = fastest),
@@ -69,7 +70,7 @@ def fill_expected_outputs(sandbox: Sandbox, task: dict, solutions: list[dict]) -
     unknown = [i for i, t in enumerate(tests) if t["output"] is None]
     ref_run = candidate(task, ref_id, ref["code"],
                         [TestCase(tests[i]["input"], None) for i in unknown])
-    res = ref_run.run(sandbox, stop_on_failure=False)
+    res = ref_run.check(sandbox, stop_on_failure=False)
     filled = [dict(t) for t in tests]
     failed = []
     for i, r in zip(unknown, res.tests):
@@ -134,7 +135,7 @@ def profile_solutions(
             rows[sol["solution_id"]] = run_row(task, sol, "SKIP", "task has no tests")
             continue
         cand = candidate(task, sol["solution_id"], sol["code"], tests)
-        res = cand.run(sandbox)
+        res = cand.check(sandbox)
         row = run_row(task, sol, str(res.verdict), res.detail, tests_passed=res.tests_passed,
                       max_rss_kb=max((t.max_rss_kb for t in res.tests), default=0))
         rows[sol["solution_id"]] = row

@@ -320,6 +320,13 @@ class Candidate:
                            float_tolerance=self.float_tolerance, output_rule=self.output_rule,
                            repeat=repeat, **kw)
 
+    def check(self, sandbox: Sandbox, **kw) -> RunResult:
+        """Correctness only: all tests in one sandbox child, untimed (`Sandbox.check`)."""
+        return sandbox.check(self.program, self.tests, mode=self.mode,
+                             entry_point=self.entry_point, checker=self.checker,
+                             float_tolerance=self.float_tolerance, output_rule=self.output_rule,
+                             **kw)
+
 
 @dataclass
 class Ranked:

@@ -1,13 +1,17 @@
 """`Sandbox`: runs untrusted Python programs on tests, through a fork server it owns.
 
     with Sandbox(Limits(cpu_time_s=2)) as sb:
-        result = sb.run(code, [TestCase("1 2\\n", "3\\n")], repeat=30)
+        ok = sb.check(code, tests)                    # correctness: all tests in one child
+        result = sb.run(code, tests, repeat=30)       # timing: 30 runs per test
         result.verdict, result.tests[0].time_ns
 
 One Sandbox is one server process and runs one program at a time; run several
 Sandboxes (e.g. one per Ray actor) for parallelism. If the server dies or stops
 answering, the request in flight is answered SE (a sandbox failure, never the
 program's fault) and the next request starts a fresh server.
+
+Expected outputs stay in this process: the server gets test inputs only and
+returns what each run produced, which `judge.py` compares here.
 """
 
 from __future__ import annotations
@@ -23,8 +27,12 @@ import time
 import weakref
 from pathlib import Path
 
+from effiskel.sandbox import judge as _judge
 from effiskel.sandbox import server as _server
+from effiskel.sandbox import values
 from effiskel.sandbox.types import Limits, LineProfile, RunResult, TestCase, TestResult, Verdict
+
+REPEAT_MODES = _server.REPEAT_MODES
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -100,7 +108,9 @@ class Sandbox:
         if self._started:
             self.restarts += 1
         self._started = True
-        self._scratch = tempfile.mkdtemp(prefix="effiskel-sandbox-", dir=self._scratch_root)
+        # absolute: the server changes its root and working directory
+        self._scratch = os.path.abspath(
+            tempfile.mkdtemp(prefix="effiskel-sandbox-", dir=self._scratch_root))
         self._log = self._scratch + ".log"
         # The server's environment is the programs' environment: clean, with the
         # per-run working directory as HOME and TMPDIR.
@@ -132,6 +142,10 @@ class Sandbox:
             log = self._log_tail()
             self._stop_server()
             raise SandboxError(f"sandbox server failed to start: {e}; log: {log}") from e
+        if "error" in hello:
+            log = self._log_tail()
+            self._stop_server()
+            raise SandboxError(f"sandbox server failed to start: {hello['error']}; log: {log}")
         self.isolation = hello["isolation"]
 
     def _stop_server(self) -> None:
@@ -172,10 +186,11 @@ class Sandbox:
         float_tolerance: float = 0.0,
         output_rule: str | None = None,
         repeat: int = 1,
+        repeat_mode: str = "fork",
         stop_on_failure: bool = True,
         limits: Limits | None = None,
     ) -> RunResult:
-        """Run `program` on each test `repeat` times; judge every run.
+        """Run `program` on each test `repeat` times, timed; judge every run's output.
 
         mode "stdio": the test input on stdin, stdout compared token by token.
         mode "call": `entry_point` (a function, or `Class.method`) is called with
@@ -185,25 +200,126 @@ class Sandbox:
         `output_rule` "is_not_none" compares only whether the return value is
         None (see values.apply_output_rule). A checker sees the arguments as
         the call left them, so in-place tasks can be judged.
+
+        repeat_mode "fork" (default): every repeat is a fresh fork of the warm
+        server, so no repeat can inherit anything from another. "child": one
+        fork per test input runs all its repeats, each with a fresh `__main__`
+        and stdin (harness.py lists what else is restored); ~10x the
+        throughput, but it measures warm repeats and assumes the program does
+        not carry work from one repeat to the next (see README, "Timing").
         """
         cases = _cases(tests, mode, entry_point)
+        if repeat_mode not in REPEAT_MODES:
+            raise ValueError(f"repeat_mode must be one of {REPEAT_MODES}, not {repeat_mode!r}")
         lim = limits or self.limits
+        try:
+            check_fn = _judge.checker_function(checker)
+        except Exception as e:  # the task's checker, not the program, is broken
+            return RunResult(Verdict.SE, [TestResult(Verdict.SE, detail=f"bad checker: {e!r}")],
+                             self.isolation)
+        repeat = max(1, int(repeat))
+        base = {
+            "op": "run", "program": program, "mode": mode, "entry_point": entry_point,
+            "output_rule": output_rule, "want_args": check_fn is not None, "repeat": repeat,
+            "repeat_mode": repeat_mode, "limits": _limits_dict(lim, self._profile_slowdown),
+        }
+        timeout = 30 + 2 * repeat * (lim.wall_s + 1)
+        results = []
+        for inp, expected_text in cases:
+            try:
+                resp = self._request({**base, "input": inp}, timeout)
+            except SandboxError as e:
+                results.append(TestResult(Verdict.SE, detail=str(e)))
+                break
+            res = self._judged(resp, mode, inp, expected_text, check_fn, float_tolerance)
+            results.append(res)
+            if res.verdict != Verdict.AC and stop_on_failure:
+                break
+        return RunResult(_overall(results), results, self.isolation)
+
+    def check(
+        self,
+        program: str,
+        tests: list[TestCase] | list[tuple[str, str | None]],
+        *,
+        mode: str = "stdio",
+        entry_point: str | None = None,
+        checker: str | None = None,
+        float_tolerance: float = 0.0,
+        output_rule: str | None = None,
+        stop_on_failure: bool = True,
+        limits: Limits | None = None,
+    ) -> RunResult:
+        """Correctness only: all of `program`'s tests in one forked child, untimed.
+
+        Each test still has its own limits: one that hangs is killed at its wall
+        limit, one that kills its process is judged alone, and a fresh child
+        takes the remaining tests. In call mode the module level runs once and
+        every test is a call in the same namespace, as EvalPlus evaluates, so
+        state a program keeps between calls leaks from test to test as it
+        would there. Tests with no expected output are captured. Results have
+        no times (use `run`)."""
+        cases = _cases(tests, mode, entry_point)
+        lim = limits or self.limits
+        try:
+            check_fn = _judge.checker_function(checker)
+        except Exception as e:
+            return RunResult(Verdict.SE, [TestResult(Verdict.SE, detail=f"bad checker: {e!r}")],
+                             self.isolation)
         req = {
-            "op": "run", "program": program, "tests": cases, "mode": mode,
-            "entry_point": entry_point, "checker": checker, "float_tolerance": float_tolerance,
-            "output_rule": output_rule,
-            "repeat": max(1, int(repeat)), "stop_on_failure": stop_on_failure,
+            "op": "check", "program": program, "inputs": [inp for inp, _ in cases],
+            "mode": mode, "entry_point": entry_point, "output_rule": output_rule,
+            "want_args": check_fn is not None, "stop_on_failure": stop_on_failure,
             "limits": _limits_dict(lim, self._profile_slowdown),
         }
-        timeout = 30 + len(cases) * req["repeat"] * (lim.wall_s + 1)
+        timeout = 30 + len(cases) * (lim.wall_s + 1)
         try:
             resp = self._request(req, timeout)
         except SandboxError as e:
             return RunResult(Verdict.SE, [TestResult(Verdict.SE, detail=str(e))], self.isolation)
-        tests_out = [
-            TestResult(**{**t, "verdict": Verdict(t["verdict"])}) for t in resp["tests"]
-        ]
-        return RunResult(Verdict(resp["verdict"]), tests_out, self.isolation)
+        results = []
+        for (inp, expected_text), r in zip(cases, resp["tests"]):
+            res = self._judged(r, mode, inp, expected_text, check_fn, float_tolerance)
+            results.append(res)
+            if res.verdict != Verdict.AC and stop_on_failure:
+                break
+        return RunResult(_overall(results), results, self.isolation)
+
+    @staticmethod
+    def _judged(resp: dict, mode, inp, expected_text, check_fn, float_tolerance) -> TestResult:
+        """A TestResult from the server's answer for one test, its outputs judged here."""
+        res = TestResult(Verdict(resp["verdict"]), time_ns=resp.get("time_ns"),
+                         times_ns=list(resp.get("times_ns") or []),
+                         cpu_ns=list(resp.get("cpu_ns") or []),
+                         max_rss_kb=resp.get("max_rss_kb", 0),
+                         stdout_bytes=resp.get("stdout_bytes", 0), detail=resp.get("detail", ""),
+                         repeat_mode=resp.get("repeat_mode", ""))
+        if res.verdict != Verdict.AC:
+            return res
+        outputs = resp.get("outputs") or []
+        if not outputs:
+            res.verdict, res.detail = Verdict.SE, "the sandbox returned no output to judge"
+            return res
+        if expected_text is None:
+            if len(outputs) > 1:
+                res.verdict, res.detail = Verdict.WA, "repeats gave different outputs"
+                return res
+            try:
+                res.output = _judge.captured(outputs[0], mode)
+            except TypeError as e:
+                res.verdict, res.detail = Verdict.WA, str(e)
+            return res
+        try:
+            expected = values.from_literal(expected_text) if mode == "call" else expected_text
+        except ValueError as e:
+            res.verdict, res.detail = Verdict.SE, f"bad test case: expected output: {e}"
+            return res
+        for out in outputs:  # every repeat's output, each distinct one once
+            verdict, detail = _judge.judge(out, mode, inp, expected, check_fn, float_tolerance)
+            if verdict != "AC":
+                res.verdict, res.detail = Verdict(verdict), detail
+                break
+        return res
 
     def line_profile(
         self,
@@ -220,7 +336,8 @@ class Sandbox:
         are scaled by `profile_slowdown`. Outputs are not judged."""
         cases = _cases(tests, mode, entry_point)
         lim = limits or self.limits
-        req = {"op": "profile", "program": program, "tests": cases, "mode": mode,
+        req = {"op": "profile", "program": program,
+               "tests": [(inp, None) for inp, _ in cases], "mode": mode,
                "entry_point": entry_point,
                "limits": _limits_dict(lim, self._profile_slowdown)}
         timeout = 30 + len(cases) * (lim.wall_s * self._profile_slowdown + 1)
@@ -229,6 +346,13 @@ class Sandbox:
         except SandboxError as e:
             return LineProfile(Verdict.SE, {}, str(e))
         return LineProfile(Verdict(resp["verdict"]), resp["lines"], resp["detail"])
+
+
+def _overall(results: list[TestResult]) -> Verdict:
+    """SE if the sandbox failed anywhere, else the first failure, else AC."""
+    if any(r.verdict == Verdict.SE for r in results):
+        return Verdict.SE
+    return next((r.verdict for r in results if r.verdict != Verdict.AC), Verdict.AC)
 
 
 def _cases(tests, mode: str, entry_point: str | None) -> list[tuple[str, str | None]]:

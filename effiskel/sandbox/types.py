@@ -78,6 +78,7 @@ class TestResult:
     stdout_bytes: int = 0
     detail: str = ""  # why it failed, for humans
     output: str | None = None  # captured output when the test had no expected output
+    repeat_mode: str = ""  # how the repeats ran: "fork" or "child" (empty: not timed)
 
     def to_json(self) -> dict:
         d = dataclasses.asdict(self)

@@ -81,11 +81,12 @@ CASES = {
         f"open({ESCAPE_TMP!r}, 'w').write('x')\nprint(1)\n", {"RE"}, {"RE"}),
     "kills_parent": ("import os\nos.kill(os.getppid(), 9)\nprint('alive')\n",
                      {"WA"}, {"RE"}),
+    # process mode: listing /proc (other processes) is refused outright
     "kills_everything_it_sees": (
         "import os, signal\nfor p in os.listdir('/proc'):\n"
         "    if p.isdigit() and int(p) != os.getpid():\n        try:\n"
         "            os.kill(int(p), signal.SIGKILL)\n        except OSError:\n"
-        "            pass\nprint('alive')\n", {"WA"}, {"WA"}),
+        "            pass\nprint('alive')\n", {"WA"}, {"RE"}),
     "os_exit_nonzero": ("import os\nos._exit(3)\n", {"RE"}, {"RE"}),
     "os_exit_zero_without_output": ("import os\nos._exit(0)\n", {"WA"}, {"WA"}),
     "segfault_via_ctypes": ("import ctypes\nctypes.string_at(0)\n", {"RE"}, {"RE"}),
