@@ -1,6 +1,10 @@
-"""Skeleton extraction throughput: tasks/s per core for SMS, SSS and TAS (library only).
+"""Skeleton extraction throughput: tasks/s and tuples/s per core for SMS, SSS and TAS.
 
     .venv/bin/python benchmarks/extract_throughput.py [--repeat 3] [--k 5]
+
+Stage 2 makes one training tuple per efficient solution and strategy: each of
+a task's K solutions is C_ref in turn against the other K−1, so a task gives
+K tuples per strategy (tuples/s = K × tasks/s when every row is ok).
 
 Suites, each skipped with a line when absent:
 - enamel: the 164 HumanEval problems of ../shared/data/enamel/samples, three
@@ -14,13 +18,12 @@ figure is per core even on a shared machine. Each strategy runs alone and
 pays for reading (tokenizing and parsing) its K solutions; the `read` row is
 that floor, the baseline each strategy is compared with (x read). The `all`
 row is what Stage 2 runs: the three strategies of a task in one call,
-reading each solution once and TAS reusing SSS. TAS uses
-a synthetic line profile of the reference: every non-blank line executed,
-10**depth hits for loop depth `depth`, time proportional to hits × length.
-In the pipeline TAS also line-profiles each reference in the sandbox; the
-`tas+prof` line measures that on mini (each first solution on its largest
-test input, wall time on one pinned core; the first solution is usually a
-slow one, so this is an upper bound) and adds it to TAS's cost.
+reading each solution once and TAS reusing SSS. TAS uses a synthetic line
+profile of every solution: every non-blank line executed, 10**depth hits for
+loop depth `depth`, time proportional to hits × length. In the pipeline TAS
+also line-profiles each of the K solutions in the sandbox, once per task; the
+`tas+prof` line measures that on mini (every solution of a task on its
+largest test input, wall time on one pinned core) and adds it to TAS's cost.
 The last lines project CodeNet Python and print the summary.
 """
 
@@ -96,7 +99,7 @@ def cpu_seconds(fn, repeat: int):
 
 def measure(tasks: list[list[str]], repeat: int, k: int) -> dict:
     rows = [as_rows(t) for t in tasks]
-    profiles = [synthetic_profile(t[0]) for t in tasks]
+    profiles = [{s["solution_id"]: synthetic_profile(s["code"]) for s in sols} for sols in rows]
 
     def read():
         for sols in rows:
@@ -117,14 +120,17 @@ def measure(tasks: list[list[str]], repeat: int, k: int) -> dict:
         result[strategy] = len(tasks) / seconds
         ok = [r for r in out if r["status"] == "ok"]
         result[strategy + "_ok"] = len(ok)
+        # tuples: ok rows, per strategy (the `all` row makes three per solution)
+        per = len(STRATEGIES) if strategy == "all" else 1
+        result[strategy + "_tuples"] = len(ok) / per / seconds
         result[strategy + "_kept"] = sum(r["kept_fraction"] for r in ok) / max(len(ok), 1)
     result["k"] = sum(min(len(t), k) for t in tasks) / len(tasks)
     result["tasks"] = len(tasks)
     return result
 
 
-def line_profile_seconds() -> float | None:
-    """Mean wall seconds to line-profile a mini task's reference in the sandbox."""
+def line_profile_seconds(k: int) -> float | None:
+    """Mean wall seconds to line-profile the K solutions of a mini task in the sandbox."""
     from effiskel.sandbox import Limits, Sandbox, TestCase, Verdict
 
     dirs = sorted(p.parent for p in MINI.glob("*/solutions.json"))
@@ -134,10 +140,10 @@ def line_profile_seconds() -> float | None:
     with Sandbox(Limits(cpu_time_s=5)) as sb:
         start = time.perf_counter()
         for d in dirs:
-            code = json.loads((d / "solutions.json").read_text())[0]
             io = json.loads((d / "input_output.json").read_text())
-            lp = sb.line_profile(code, [TestCase(max(io["inputs"], key=len), None)])
-            assert lp.verdict == Verdict.AC, (d, lp.detail)
+            for code in json.loads((d / "solutions.json").read_text())[:k]:
+                lp = sb.line_profile(code, [TestCase(max(io["inputs"], key=len), None)])
+                assert lp.verdict == Verdict.AC, (d, lp.detail)
         return (time.perf_counter() - start) / len(dirs)
 
 
@@ -158,24 +164,26 @@ def main() -> None:
     if not results:
         print("summary: no suite found; nothing measured")
         return
-    profile_s = line_profile_seconds() if "mini" in results else None
+    profile_s = line_profile_seconds(args.k) if "mini" in results else None
     print(
-        f"\n{'suite':8} {'tasks':>5} {'K':>4} {'strategy':8} {'tasks/s/core':>12} {'x read':>7} "
-        f"{'ok rows':>7} {'kept':>6}"
+        f"\n{'suite':8} {'tasks':>5} {'K':>4} {'strategy':8} {'tasks/s/core':>12} "
+        f"{'tuples/s':>9} {'x read':>7} {'ok rows':>7} {'kept':>6}"
     )
     for name, r in results.items():
         print(f"{name:8} {r['tasks']:5d} {r['k']:4.1f} {'read':8} {r['read']:12.1f}")
         for s in ROWS:
             print(
                 f"{name:8} {r['tasks']:5d} {r['k']:4.1f} {s:8} {r[s]:12.1f} "
-                f"{r['read'] / r[s]:7.2f} {r[s + '_ok']:7d} {r[s + '_kept']:6.2f}"
+                f"{r[s + '_tuples']:9.1f} {r['read'] / r[s]:7.2f} {r[s + '_ok']:7d} "
+                f"{r[s + '_kept']:6.2f}"
             )
 
     if profile_s is not None:
         r = results["mini"]
         tas_full = 1 / (1 / r["tas"] + profile_s)
-        print(f"{'mini':8} {r['tasks']:5d} {r['k']:4.1f} {'tas+prof':8} {tas_full:12.1f}   "
-              f"(line profile {profile_s * 1e3:.0f} ms per task in the sandbox)")
+        print(f"{'mini':8} {r['tasks']:5d} {r['k']:4.1f} {'tas+prof':8} {tas_full:12.1f} "
+              f"{tas_full * r['k']:9.1f}   (line profiles of the K solutions: "
+              f"{profile_s * 1e3:.0f} ms per task in the sandbox)")
 
     # Project CodeNet from the suite closest to its short programs: mini if present.
     basis = results.get("mini") or results["enamel"]
@@ -183,18 +191,20 @@ def main() -> None:
     core_s = CODENET_PROBLEMS / basis["all"] + CODENET_PROBLEMS * (profile_s or 0.0)
     print(
         f"\nCodeNet Python projection ({CODENET_PROBLEMS:,} problems x top-{args.k}, "
-        f"rates of {basis_name}): all three strategies with line profiling "
-        f"{core_s:,.0f} core-seconds = {core_s / 60:.1f} core-minutes"
+        f"{CODENET_PROBLEMS * args.k:,} tuples per strategy, rates of {basis_name}): all three "
+        f"strategies with line profiling {core_s:,.0f} core-seconds = "
+        f"{core_s / 60:.1f} core-minutes"
     )
     slowest = min(min(r["sms"], r["sss"]) for r in results.values())
     verdict = "met" if slowest >= TARGET else "NOT met"
     print(
         "summary: "
         + "; ".join(
-            f"{n}: SMS {r['sms']:.0f}, SSS {r['sss']:.0f}, TAS {r['tas']:.0f} tasks/s/core"
+            f"{n} (K = {r['k']:.0f}): SMS {r['sms']:.0f}, SSS {r['sss']:.0f}, TAS {r['tas']:.0f}, "
+            f"all {r['all']:.0f} tasks/s/core ({r['all_tuples']:.0f} tuples/s of each strategy)"
             for n, r in results.items()
         )
-        + f"; target SMS/SSS >= {TARGET:.0f} {verdict} (slowest {slowest:.0f})"
+        + f"; target SMS/SSS >= {TARGET:.0f} tasks/s {verdict} (slowest {slowest:.0f})"
     )
 
 

@@ -267,19 +267,23 @@ class _Masks:
         mask = tas_mask(self.sss(i), self.parts(i), ref_hot, others_hot, self.cfg.sss_threshold)
         return mask, notes
 
+    def search(self) -> SharedSearch:
+        if self._search is None:
+            subtrees = [candidates(s.tree, s.lines, self.cfg.min_nodes) for s in self.sols]
+            self._search = SharedSearch(subtrees, self.cfg.sss_threshold)
+        return self._search
+
     def sss(self, i: int) -> CharMask:
         if i not in self._sss:
-            if self._search is None:
-                subtrees = [candidates(s.tree, s.lines, self.cfg.min_nodes) for s in self.sols]
-                self._search = SharedSearch(subtrees, self.cfg.sss_threshold)
-            kept = self._search.maximal_shared(i)
+            kept = self.search().maximal_shared(i)
             self._sss[i] = CharMask.from_spans(self.sols[i].code, ((s.start, s.end) for s in kept))
         return self._sss[i]
 
     def parts(self, i: int) -> list[Part]:
         if i not in self._parts:
             s = self.sols[i]
-            self._parts[i] = statement_parts(s.tree, s.tokens, s.lines, self.cfg.min_nodes)
+            self._parts[i] = statement_parts(s.tree, s.tokens, s.lines, self.cfg.min_nodes,
+                                             self.search().solutions[i])
         return self._parts[i]
 
     def hot(self, i: int) -> set[int] | str:

@@ -100,10 +100,17 @@ def hot_lines(profile: Mapping, num_lines: int, include_hottest: bool = False) -
 
 
 def statement_parts(
-    tree: ast.AST, tokens: Sequence[Token], lines: SourceLines, min_nodes: int = 3
+    tree: ast.AST, tokens: Sequence[Token], lines: SourceLines, min_nodes: int = 3,
+    subtrees: Sequence[Subtree] | None = None,
 ) -> list[Part]:
-    """Every simple statement and compound statement header, in `ast.walk` order."""
+    """Every simple statement and compound statement header, in `ast.walk` order.
+
+    `subtrees`: the program's SSS `candidates(tree, lines, min_nodes)`, if at hand; a
+    simple statement's profile is its candidate's (the first with its span: an `Expr`
+    statement and its expression share one), so it is not computed twice.
+    """
     starts = [t.start for t in tokens]
+    known = None if subtrees is None else {(c.start, c.end): c for c in reversed(subtrees)}
     parts = []
     for node in ast.walk(tree):
         if not isinstance(node, (ast.stmt, ast.excepthandler)):
@@ -114,11 +121,13 @@ def statement_parts(
             profile = shape(node, start, end, _BODIES)
         else:
             end = lines.offset_utf8(node.end_lineno, node.end_col_offset)
-            profile = shape(node, start, end)
-        last = lines.line_of(max(start, end - 1))
+            # Every statement of min_nodes or more nodes is a candidate.
+            profile = shape(node, start, end) if known is None else known.get((start, end))
+        if profile is not None and profile.size < min_nodes:
+            profile = None
         first = lines.line_of(start)
-        parts.append(Part(start, end, first, last,
-                          profile if profile.size >= min_nodes else None, first / lines.count))
+        last = lines.line_of(max(start, end - 1))
+        parts.append(Part(start, end, first, last, profile, first / lines.count))
     return parts
 
 

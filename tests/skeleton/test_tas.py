@@ -168,6 +168,15 @@ def test_ties_go_to_the_statement_at_the_same_place():
     assert got == "<MASK>\n<MASK>\n    l, r = map(int, input().split())\n    print(r - l)\n"
 
 
+@settings(max_examples=60, deadline=None)
+@given(programs(), st.integers(1, 6))
+def test_statement_profiles_reused_from_the_candidates_are_the_same(code, min_nodes):
+    tree, lines = parse(code), SourceLines(code)
+    reused = statement_parts(tree, normalize(code), lines, min_nodes,
+                             candidates(tree, lines, min_nodes))
+    assert reused == statement_parts(tree, normalize(code), lines, min_nodes)
+
+
 def test_best_match_is_the_most_similar():
     ref = "a = x + y\nb = x * y - z\nc = f(x, y)\n"
     (s,) = [p for p in parts_of("q = u * v - w\n")]
