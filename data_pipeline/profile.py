@@ -134,7 +134,8 @@ def process_unit(cfg: ProfileConfig, source, sandbox, unit: str) -> list[dict]:
     """Profile one unit of the source; returns one summary row per task."""
     from effiskel import efficient_set
     from effiskel.schema import EFFICIENT, RUNS, TASKS
-    from effiskel.tasks.common import count_skipped, reason_kind
+    from effiskel.tasks.reasons import reason_kind
+    from effiskel.tasks.rows import count_skipped
 
     name = shard_name(cfg.source, unit)
     eff_path = shard_path(cfg.out, "efficient", name)
@@ -188,7 +189,7 @@ def process_unit(cfg: ProfileConfig, source, sandbox, unit: str) -> list[dict]:
 def _drop_reason(drop: str | None, task: dict) -> str:
     """Why a task is not in the efficient set; unusable tasks say what was wrong."""
     from effiskel.efficient_set import DROP_UNUSABLE
-    from effiskel.tasks.common import reason_kind
+    from effiskel.tasks.reasons import reason_kind
 
     if drop == DROP_UNUSABLE:
         return f"{drop}: {reason_kind(task.get('reason')) or task.get('status')}"
@@ -196,7 +197,7 @@ def _drop_reason(drop: str | None, task: dict) -> str:
 
 
 def _crashed_task(source: str, unit: str, exc: Exception) -> dict:
-    from effiskel.tasks.common import error_task
+    from effiskel.tasks.rows import error_task
 
     return error_task(f"{source}/{unit}", source, "loader-crashed",
                       f"loading unit {unit!r} raised {type(exc).__name__}: {exc}")

@@ -11,7 +11,7 @@ loading without the driver holding the corpus:
 
 Both take source-specific keyword options (ENAMEL: ``levels``, ``subset``).
 `load_unit` never raises on bad data; unusable input becomes rows with a
-status and a reason (see `effiskel.tasks.common`).
+status and a reason (see `effiskel.tasks.rows`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from effiskel.tasks import (
     mercury,
     mini_suite,
 )
-from effiskel.tasks.common import Source, count_skipped
+from effiskel.tasks.rows import Source, count_skipped
 
 SOURCES: dict[str, Source] = {
     "mini": mini_suite.SOURCE,

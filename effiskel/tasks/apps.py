@@ -31,25 +31,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from effiskel.tasks.common import (
-    BAD_JSON,
-    BAD_ROW,
-    BAD_TESTS,
-    MISSING_FILE,
-    NO_TESTS,
-    Source,
+from effiskel.tasks.readers import (
     Unreadable,
-    call_test,
-    error_task,
-    failed_solution,
     parse_json_field,
     read_json_file,
     read_records,
     read_text,
-    record_id,
     record_units,
-    solution_row,
     split_name,
+)
+from effiskel.tasks.reasons import BAD_JSON, BAD_ROW, BAD_TESTS, MISSING_FILE, NO_TESTS
+from effiskel.tasks.rows import (
+    Source,
+    call_test,
+    error_task,
+    failed_solution,
+    record_id,
+    solution_row,
     task_row,
 )
 

@@ -14,7 +14,7 @@ One unit per problem. Python 3 only for now: a submission is loaded when its
 ("Python (3.4.3)", "Python3", "PyPy3 (2.4.0)"); AIZU's bare "Python" and
 every "2.x" are Python 2, which our Python 3 sandbox cannot judge. Everything
 else is counted, not written: the task's metadata holds ``"skipped":
-{"unsupported-language: C++": 1234, ...}`` (`common.count_skipped` sums these
+{"unsupported-language: C++": 1234, ...}`` (`rows.count_skipped` sums these
 over a run), so a corpus of millions of C++ submissions costs no rows.
 CodeNet's own verdict rides along in the solution's origin (``codenet:Accepted``,
 ``codenet:Wrong Answer``); its judged time limit becomes ``time_limit_s``.
@@ -30,20 +30,9 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
-from effiskel.tasks.common import (
-    BAD_ROW,
-    MISSING_FILE,
-    NO_TESTS,
-    UNSUPPORTED_LANGUAGE,
-    Source,
-    Unreadable,
-    cached_by_mtime,
-    error_task,
-    failed_solution,
-    read_text,
-    solution_row,
-    task_row,
-)
+from effiskel.tasks.readers import Unreadable, cached_by_mtime, read_text
+from effiskel.tasks.reasons import BAD_ROW, MISSING_FILE, NO_TESTS, UNSUPPORTED_LANGUAGE
+from effiskel.tasks.rows import Source, error_task, failed_solution, solution_row, task_row
 
 NAME = "codenet"
 _PYTHON3 = re.compile(r"(python|pypy)\s*3|\(\s*3\.", re.IGNORECASE)

@@ -30,9 +30,8 @@ from collections import Counter
 from pathlib import Path
 
 from effiskel.sandbox.values import literal_node
-from effiskel.tasks.common import (
-    BAD_ROW,
-    NO_TESTS,
+from effiskel.tasks.reasons import BAD_ROW, NO_TESTS
+from effiskel.tasks.rows import (
     bad_record,
     call_test,
     error_task,

@@ -52,18 +52,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from effiskel.tasks.common import (
-    BAD_ROW,
-    BAD_TESTS,
-    EXCLUDED,
-    GENERATOR_FAILED,
+from effiskel.tasks.readers import Unreadable, cached_by_mtime, read_json_file
+from effiskel.tasks.reasons import BAD_ROW, BAD_TESTS, EXCLUDED, GENERATOR_FAILED
+from effiskel.tasks.rows import (
     Source,
-    Unreadable,
-    cached_by_mtime,
     call_test,
     error_task,
     failed_solution,
-    read_json_file,
     solution_row,
     task_row,
 )

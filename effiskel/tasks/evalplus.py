@@ -31,9 +31,9 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from effiskel.tasks.common import (
-    BAD_TESTS,
-    NO_TESTS,
+from effiskel.tasks.humaneval import task_number
+from effiskel.tasks.reasons import BAD_TESTS, NO_TESTS
+from effiskel.tasks.rows import (
     bad_record,
     call_test,
     error_task,
@@ -41,7 +41,6 @@ from effiskel.tasks.common import (
     solution_row,
     task_row,
 )
-from effiskel.tasks.humaneval import task_number
 
 FIELDS = ("task_id", "prompt", "entry_point", "canonical_solution")
 DEFAULT_FLOAT_TOLERANCE = 1e-6

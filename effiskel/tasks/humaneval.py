@@ -29,8 +29,8 @@ import ast
 from pathlib import Path
 
 from effiskel.sandbox.values import literal_node
-from effiskel.tasks.common import (
-    NO_TESTS,
+from effiskel.tasks.reasons import NO_TESTS
+from effiskel.tasks.rows import (
     bad_record,
     call_test,
     error_task,

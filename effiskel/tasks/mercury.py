@@ -32,17 +32,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from effiskel.tasks.common import (
-    BAD_ROW,
-    BAD_TESTS,
-    NO_TESTS,
-    UNSUPPORTED,
-    Unreadable,
+from effiskel.tasks.readers import Unreadable, parse_json_field
+from effiskel.tasks.reasons import BAD_ROW, BAD_TESTS, NO_TESTS, UNSUPPORTED
+from effiskel.tasks.rows import (
     bad_record,
     call_test,
     error_task,
     failed_solution,
-    parse_json_field,
     record_source,
     solution_row,
     task_row,

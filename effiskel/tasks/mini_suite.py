@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from effiskel.tasks import apps
-from effiskel.tasks.common import Source
 from effiskel.tasks.mini import MINI_DIR as BUNDLED
+from effiskel.tasks.rows import Source
 
 NAME = "mini"
 

@@ -16,9 +16,10 @@ import pytest
 
 from effiskel import schema
 from effiskel.sandbox import RunResult, Sandbox, Verdict
-from effiskel.tasks import SOURCES, common, count_skipped, get_source, iter_source
+from effiskel.tasks import SOURCES, count_skipped, get_source, iter_source, readers
 from effiskel.tasks.humaneval import convert_check
 from effiskel.tasks.mini import task_dirs
+from effiskel.tasks.reasons import reason_kind
 from tests.conftest import shared_data
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -120,12 +121,12 @@ def test_apps_unreadable_problems_become_rows_that_name_the_file():
     }
     for task_id, (kind, file) in expect.items():
         task, sols = pairs[task_id]
-        assert task["status"] == "error" and common.reason_kind(task["reason"]) == kind
+        assert task["status"] == "error" and reason_kind(task["reason"]) == kind
         assert file in task["reason"]
         assert sols, "the solutions of a task that failed to load are still rows"
     (bad,) = pairs["apps/train/0004"][1]
     assert bad["status"] == "error" and "0004/solutions.json" in bad["reason"]
-    statuses = Counter((t["status"], common.reason_kind(t["reason"])) for t, _ in pairs.values())
+    statuses = Counter((t["status"], reason_kind(t["reason"])) for t, _ in pairs.values())
     assert statuses == Counter(
         {
             ("ok", ""): 2,
@@ -155,7 +156,7 @@ def test_apps_problem_folders_without_known_files_are_rows_not_splits(work_dir):
     for task_id in ("apps/0001", "apps/0002", "apps/0003"):
         task, sols = pairs[task_id]
         assert task["status"] == "error" and sols == []
-        assert common.reason_kind(task["reason"]) == "missing-file"
+        assert reason_kind(task["reason"]) == "missing-file"
         assert "question.txt" in task["reason"]
     assert "found Question.txt" in pairs["apps/0002"][0]["reason"]
     assert_schema(pairs.values())
@@ -172,7 +173,7 @@ def test_apps_hugging_face_rows_give_the_same_tasks_as_the_directories():
             dt["entry_point"],
         )
         assert [s["code"] for s in rs] == [s["code"] for s in ds]
-    kinds = {common.reason_kind(t["reason"]) for t, _ in rows.values() if t["status"] != "ok"}
+    kinds = {reason_kind(t["reason"]) for t, _ in rows.values() if t["status"] != "ok"}
     assert kinds == {"bad-json"}  # the truncated line and the bad input_output column
     assert "apps/train/0002" in rows
 
@@ -181,7 +182,7 @@ def test_jsonl_byte_ranges_load_every_line_exactly_once(monkeypatch):
     path = FIXTURES / "apps_rows" / "train.jsonl"
     whole = [t["task_id"] for t, _ in load("apps", path)]
     for chunk in (1, 7, 64, 500):
-        monkeypatch.setattr(common, "JSONL_CHUNK_BYTES", chunk)
+        monkeypatch.setattr(readers, "JSONL_CHUNK_BYTES", chunk)
         units = get_source("apps").units(path)
         assert len(units) == -(-path.stat().st_size // chunk)
         assert [
@@ -217,7 +218,7 @@ def test_compressed_rows_load_the_same_every_time_and_follow_file_changes(work_d
     )
     path = work_dir / "mercury.jsonl.gz"
     path.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in records).encode()))
-    monkeypatch.setattr(common, "ROWS_PER_UNIT", 3)  # two units share the cached bytes
+    monkeypatch.setattr(readers, "ROWS_PER_UNIT", 3)  # two units share the cached bytes
     first = [(t["task_id"], t["status"], t["tests"]) for t, _ in load("mercury", path)]
     assert len(first) == len(records)
     assert [(t["task_id"], t["status"], t["tests"]) for t, _ in load("mercury", path)] == first
@@ -263,7 +264,7 @@ def test_codenet_loads_python3_and_counts_the_rest():
     )
     no_io, _ = pairs["codenet/p00002"]
     assert (
-        common.reason_kind(no_io["reason"]) == "no-tests" and "p00002/input.txt" in no_io["reason"]
+        reason_kind(no_io["reason"]) == "no-tests" and "p00002/input.txt" in no_io["reason"]
     )
 
 
@@ -375,7 +376,7 @@ def test_enamel_task_set_and_solutions():
     root = shared_data(*ENAMEL)
     pairs = by_id(load("enamel", root, levels=[0]))  # the smallest level keeps this fast
     assert_schema(pairs.values())
-    statuses = Counter((t["status"], common.reason_kind(t["reason"])) for t, _ in pairs.values())
+    statuses = Counter((t["status"], reason_kind(t["reason"])) for t, _ in pairs.values())
     assert statuses == Counter({("ok", ""): 142, ("skipped", "excluded"): 22})
     assert pairs["enamel/2"][0]["status"] == "skipped"  # truncate_number is not in ENAMEL's set
     task, sols = pairs["enamel/0"]
@@ -433,7 +434,7 @@ def test_enamel_generator_failure_is_an_error_row(work_dir):
     pairs = load("enamel", work_dir, levels=[0])
     assert pairs[0][0]["status"] == "ok"
     task, sols = pairs[1]
-    assert task["status"] == "error" and common.reason_kind(task["reason"]) == "generator-failed"
+    assert task["status"] == "error" and reason_kind(task["reason"]) == "generator-failed"
     assert "HumanEval/1" in task["reason"] and "boom" in task["reason"]
     # no samples/ next to this csv: the canonical solutions are error rows naming the file
     assert [s["status"] for s in sols] == ["ok", "error", "error"]
@@ -460,9 +461,9 @@ def test_effibench_rows(sb):
     assert judge(sb, sol["code"], task).verdict == Verdict.AC
     assert "assert solution.twoSum([2, 7, 11, 15], 9)" in task["prompt"]  # names the method
     linked, _ = pairs["effibench/2"]
-    assert common.reason_kind(linked["reason"]) == "no-tests"
+    assert reason_kind(linked["reason"]) == "no-tests"
     broken, sols = pairs["effibench/row2"]
-    assert common.reason_kind(broken["reason"]) == "bad-row" and sols == []
+    assert reason_kind(broken["reason"]) == "bad-row" and sols == []
 
 
 def test_mercury_rows(sb):
@@ -476,9 +477,9 @@ def test_mercury_rows(sb):
     assert all(t["output"] != "None" for t in rotate["tests"])
     assert [judge(sb, s["code"], rotate).verdict for s in sols] == [Verdict.AC] * len(sols)
     tree, tree_sols = pairs["mercury/maximum-depth-of-binary-tree"]
-    assert (tree["status"], common.reason_kind(tree["reason"])) == (
+    assert (tree["status"], reason_kind(tree["reason"])) == (
         "skipped",
         "unsupported",
     ) and tree_sols
     bad, _ = pairs["mercury/reverse-integer"]
-    assert (bad["status"], common.reason_kind(bad["reason"])) == ("error", "bad-json")
+    assert (bad["status"], reason_kind(bad["reason"])) == ("error", "bad-json")
