@@ -47,6 +47,46 @@ def test_run_tests_call_mode_and_limits(work_dir):
     assert "verdict: TLE" in table.stdout
 
 
+# The two measurements through `run-tests --json`: 0.35 s of work, then the
+# clocks replaced by `lambda: 0` (was timed -1.5e12 ns), or a pickled record on fd 3
+# and os._exit(0) (was timed 1,000 ns and AC).
+_WORK = "s = 0\nfor i in range(1_500_000):\n    s += i * i % 7\nprint(s, flush=True)\n"
+_CHEATS = {
+    "clocks": _WORK + "import time\nfor n in dir(time):\n"
+                      "    if n.endswith(('_ns', 'counter', 'monotonic', 'time')):\n"
+                      "        setattr(time, n, lambda *a: 0)\n",
+    "record": _WORK + "import os, pickle\n"
+                      "os.pwrite(3, pickle.dumps({'kind': 'ok', 'time_ns': 1000}), 0)\n"
+                      "os._exit(0)\n",
+}
+
+
+@pytest.mark.parametrize("repeat_mode", ["fork", "child"])
+@pytest.mark.parametrize("cheat", sorted(_CHEATS))
+def test_run_tests_times_cheats_from_outside(work_dir, cheat, repeat_mode):
+    answer = str(sum(i * i % 7 for i in range(1_500_000)))
+    (work_dir / "honest.py").write_text(_WORK)
+    (work_dir / "cheat.py").write_text(_CHEATS[cheat])
+    (work_dir / "t.jsonl").write_text(json.dumps({"input": "", "output": answer}) + "\n")
+    times = {}
+    for name in ("honest", "cheat"):
+        out = run_cli("run-tests", "--program", str(work_dir / f"{name}.py"), "--tests",
+                      str(work_dir / "t.jsonl"), "--repeat", "3", "--repeat-mode", repeat_mode,
+                      "--json")
+        assert out.returncode == 0, out.stderr
+        res = json.loads(out.stdout)
+        test = res["tests"][0]
+        assert res["verdict"] in ("AC", "RE"), res
+        if res["verdict"] == "RE":  # refused, never AC with a made-up time
+            assert "timing record inconsistent" in test["detail"]
+            continue
+        assert test["repeat_mode"] in ("fork", "child") and min(test["times_ns"]) >= 0
+        times[name] = min(test["times_ns"])
+    assert "honest" in times
+    if "cheat" in times:
+        assert times["cheat"] >= 0.5 * times["honest"], times
+
+
 @pytest.mark.parametrize("bad,message", [
     (["--program", "/nonexistent.py", "--tests", "t.jsonl"], "does not exist"),
     (["--program", "p.py", "--tests", "t.jsonl", "--mode", "call"], "--entry-point"),

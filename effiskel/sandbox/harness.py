@@ -62,6 +62,7 @@ import types
 from effiskel.sandbox import isolation, values
 
 HARNESS_FAILED = 0x7E  # exit code of a child whose harness failed before the program ran
+HARNESS_BROKEN = 0x7C  # the harness failed after the program ran (and may have changed it)
 XCPU_EXIT = 0x7D  # exit code of the SIGXCPU handler: the CPU limit of one run
 FD_IN, FD_OUT, FD_ERR, FD_RESULT, FD_CHANNEL = 0, 1, 2, 3, 4
 BEGIN, END = b"B", b"E"
@@ -380,7 +381,10 @@ def timed(code, mode, entry, args_text, repeat, output_rule, want_args, limits, 
         import traceback  # the program ran and may have broken the harness: its doing
 
         records.append({"kind": "harness_broken", "msg": traceback.format_exc()[-1500:]})
-    write_result({"repeats": records, "first_len": first_len})
+    try:
+        write_result({"repeats": records, "first_len": first_len})
+    except BaseException:
+        os._exit(HARNESS_BROKEN)
 
 
 def failed(rec: dict) -> bool:

@@ -810,6 +810,8 @@ def _death(out: dict, limits: dict, started: bool, per_test: bool = False):
         return "RE", f"killed by {sig}" + _tail(out["stderr"])
     if os.WIFEXITED(status) and os.WEXITSTATUS(status) == HARNESS_FAILED and not per_test:
         return "SE", "sandbox harness failed: " + out["stderr"][-500:]
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == harness.HARNESS_BROKEN:
+        return "RE", "the program broke the run's harness: its record could not be written"
     return None, ""
 
 
