@@ -36,7 +36,7 @@ import os
 import time
 from pathlib import Path
 
-from effiskel.skeleton import STRATEGIES, SkeletonConfig, extract_task, read_solution
+from effiskel.skeleton.extract import STRATEGIES, SkeletonConfig, extract_task, read_solution
 
 ROOT = Path(__file__).resolve().parents[1]
 

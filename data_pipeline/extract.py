@@ -29,7 +29,7 @@ from data_pipeline.common import cluster_workers, init_ray, map_units, quiet_ray
 from data_pipeline.shards import read_shard, remove_partial, shard_path, write_shard
 from effiskel.sandbox import Limits, TestCase, Verdict
 from effiskel.schema import SKELETONS
-from effiskel.skeleton import SkeletonConfig, extract_task, solution_pool
+from effiskel.skeleton.extract import SkeletonConfig, extract_task, solution_pool
 
 
 @dataclass

@@ -17,7 +17,7 @@ from data_pipeline.extract import ExtractConfig, format_summary, profile_tests, 
 from data_pipeline.profile import ProfileConfig
 from data_pipeline.profile import run as run_profile
 from effiskel.sandbox import Limits
-from effiskel.skeleton import CharMask, SkeletonConfig
+from effiskel.skeleton.extract import CharMask, SkeletonConfig
 from effiskel.skeleton.render import check_skeleton
 from tests.data_pipeline.conftest import make_corpus
 

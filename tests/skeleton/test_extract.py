@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from effiskel import config, schema
-from effiskel.skeleton import SkeletonConfig, extract_task
+from effiskel.skeleton.extract import SkeletonConfig, extract_task
 from effiskel.skeleton.render import CharMask, check_skeleton
 
 GOOD = [

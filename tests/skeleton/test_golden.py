@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 
-from effiskel.skeleton import extract_task
+from effiskel.skeleton.extract import extract_task
 from effiskel.skeleton.render import CharMask, check_skeleton
 
 # --- count pairs with a given sum (hash map of values seen so far) ---------

@@ -27,7 +27,7 @@ import json
 import pytest
 
 from effiskel.sandbox import Limits, Sandbox, TestCase, Verdict
-from effiskel.skeleton import CharMask, SkeletonConfig, extract_task
+from effiskel.skeleton.extract import CharMask, SkeletonConfig, extract_task
 from effiskel.skeleton.render import SourceLines
 from effiskel.skeleton.sms import normalize
 from effiskel.skeleton.sss import parse

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from effiskel.skeleton import SkeletonConfig
+from effiskel.skeleton.extract import SkeletonConfig
 from effiskel.tasks.mini import MINI_DIR
 from effiskel.training import examples as E
 from effiskel.training import losses
@@ -195,7 +195,7 @@ def test_read_skeleton_rows_names_the_missing_columns(work_dir):
 def stage2_rows(tmp: Path) -> Path:
     """Stage 2's real output for three mini tasks, five solutions each, where only some
     solutions have a line profile: their TAS rows fail, their SMS rows do not."""
-    from effiskel.skeleton import extract_task
+    from effiskel.skeleton.extract import extract_task
 
     rows = []
     for n, task in enumerate(["0000", "0001", "0002"]):
