@@ -92,7 +92,7 @@ def problem_dirs(root: Path) -> list[Path]:
     their children. A child with neither (empty, or only unrecognised files such as
     `Question.txt`) is a broken problem, not a split: it is listed, so its task row
     says what is missing instead of vanishing. Names starting with "_" or "." are
-    not data (the mini suite keeps its generator in _defs/)."""
+    not data (`__pycache__/`, `.git/`)."""
 
     def subdirs(d: Path) -> list[Path]:
         return sorted(p for p in d.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))

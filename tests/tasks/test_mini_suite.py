@@ -1,4 +1,5 @@
-"""The bundled mini suite's data: APPS layout, every solution's verdict, determinism.
+"""The bundled mini suite's data: APPS layout, every solution's verdict, determinism,
+and its authoring in tools/mini_suite (regenerates the same bytes, stays out of the runtime).
 
 Every solution is judged by the sandbox on every test of its task, as the
 mini loader gives them (tests and float tolerance). A solution marked AC must
@@ -9,13 +10,19 @@ metadata says (WA: wrong output, RE: crash). Speed is not asserted here
 
 from __future__ import annotations
 
+import ast
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from effiskel.tasks import iter_source
 from effiskel.tasks.mini import MINI_DIR, task_dirs
+from tests.conftest import ROOT
+from tools.mini_suite.spec import TASKS_DIR, load_tasks
 
 TASK_DIRS = task_dirs()
 FILES = {"question.txt", "solutions.json", "input_output.json", "metadata.json"}
@@ -107,11 +114,77 @@ def test_every_solution_gets_its_expected_verdict(task_dir: Path, loaded, sb):
 
 
 def test_generator_rewrites_the_same_bytes(work_dir: Path):
-    from effiskel.tasks.mini._generate import generate
-
-    generate(work_dir)
+    """`python -m tools.mini_suite.generate --out DIR` from the definitions in tools/ gives
+    exactly the shipped files: the data in the package is what its authoring says."""
+    subprocess.run(
+        [sys.executable, "-m", "tools.mini_suite.generate", "--out", str(work_dir)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     fresh, shipped = task_dirs(work_dir), TASK_DIRS
     assert [d.name for d in fresh] == [d.name for d in shipped]
     for new, old in zip(fresh, shipped):
+        assert {f.name for f in new.iterdir()} == FILES
         for name in sorted(FILES):
             assert (new / name).read_bytes() == (old / name).read_bytes(), f"{old.name}/{name}"
+
+
+def test_every_solution_is_its_own_file_shipped_unchanged():
+    """Each shipped solution is the text of tools/mini_suite/tasks/NNNN-name/solutions/<label>.py,
+    in the order and with the labels metadata.json gives."""
+    defs = sorted(TASKS_DIR.iterdir())
+    assert [d.name.split("-", 1)[0] for d in defs] == [d.name for d in TASK_DIRS]
+    for definition, shipped in zip(defs, TASK_DIRS):
+        meta, solutions, _ = _load(shipped)
+        assert definition.name == f"{shipped.name}-{meta['name']}"
+        files = [definition / "solutions" / f"{s['label']}.py" for s in meta["solutions"]]
+        assert [f.read_text(encoding="utf-8") for f in files] == solutions
+        assert sorted((definition / "solutions").iterdir()) == sorted(files)
+
+
+def _copy_definition(work_dir: Path, name: str) -> Path:
+    root = work_dir / "tasks"
+    shutil.copytree(TASKS_DIR / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+def test_a_solution_file_nobody_lists_is_an_error_not_dropped(work_dir: Path):
+    root = _copy_definition(work_dir, "0000-range_sum")
+    (root / "0000-range_sum" / "solutions" / "extra.py").write_text("print(0)\n")
+    with pytest.raises(ValueError, match=r"extra\.py not in SOLUTIONS of task\.py"):
+        load_tasks(root)
+
+
+def test_a_listed_solution_without_its_file_is_an_error(work_dir: Path):
+    root = _copy_definition(work_dir, "0000-range_sum")
+    (root / "0000-range_sum" / "solutions" / "slice_sum.py").unlink()
+    with pytest.raises(ValueError, match=r"slice_sum\.py: listed in SOLUTIONS .* but missing"):
+        load_tasks(root)
+
+
+def test_task_numbers_run_without_gaps(work_dir: Path):
+    root = _copy_definition(work_dir, "0000-range_sum")
+    shutil.copytree(TASKS_DIR / "0002-interval_union", root / "0002-interval_union")
+    with pytest.raises(ValueError, match="0002-interval_union: expected task number 0001"):
+        load_tasks(root)
+
+
+def test_the_runtime_never_imports_the_authoring_tools():
+    """ARCHITECTURE.md: nothing under effiskel/, data_pipeline/ or jobs/ imports tools/
+    (it is not installed with the package)."""
+    offenders = []
+    for package in ("effiskel", "data_pipeline", "jobs"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom) and node.level == 0
+                    else []
+                )
+                if any(n == "tools" or n.startswith("tools.") for n in names):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not offenders, offenders

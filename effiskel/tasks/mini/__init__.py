@@ -8,8 +8,9 @@ APPS's four files: `question.txt`, `solutions.json`, `input_output.json` and
 different speed and at least one wrong one; the last test of a task is its
 largest.
 
-The directories are generated: edit the definitions in `_defs/` and rerun
-`python -m effiskel.tasks.mini._generate` (see that module).
+The directories are data, generated outside the package: edit the definitions
+in the checkout's `tools/mini_suite/tasks/` and rerun
+`python -m tools.mini_suite.generate` (see `tools/mini_suite/`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,6 @@ MINI_DIR = Path(__file__).resolve().parent
 
 
 def task_dirs(root: Path = MINI_DIR) -> list[Path]:
-    """The task directories under `root`, in order; skips the generator's own
-    files (`_defs/`, `__pycache__/`, modules)."""
+    """The task directories under `root`, in order; skips this module and
+    `__pycache__/`."""
     return sorted(p for p in root.iterdir() if p.is_dir() and p.name.isdigit())

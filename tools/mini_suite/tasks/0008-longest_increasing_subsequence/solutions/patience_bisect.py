@@ -1,0 +1,15 @@
+import sys
+from bisect import bisect_left
+
+def main():
+    data = sys.stdin.buffer.read().split()
+    tails = []
+    for x in map(int, data[1:]):
+        i = bisect_left(tails, x)
+        if i == len(tails):
+            tails.append(x)
+        else:
+            tails[i] = x
+    print(len(tails))
+
+main()

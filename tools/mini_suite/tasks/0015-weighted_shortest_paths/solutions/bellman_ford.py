@@ -1,0 +1,12 @@
+n, m = map(int, input().split())
+edges = [tuple(map(int, input().split())) for _ in range(m)]
+INF = float("inf")
+dist = [INF] * (n + 1)
+dist[1] = 0
+for _ in range(n - 1):
+    for u, v, w in edges:
+        if dist[u] + w < dist[v]:
+            dist[v] = dist[u] + w
+        if dist[v] + w < dist[u]:
+            dist[u] = dist[v] + w
+print(*[d if d < INF else -1 for d in dist[1:]])

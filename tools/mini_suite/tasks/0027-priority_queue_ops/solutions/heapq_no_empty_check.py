@@ -1,0 +1,17 @@
+import heapq
+import sys
+
+def main():
+    input = sys.stdin.readline
+    q = int(input())
+    heap = []
+    out = []
+    for _ in range(q):
+        op = input().split()
+        if op[0] == "+":
+            heapq.heappush(heap, int(op[1]))
+        else:
+            out.append(heapq.heappop(heap))
+    print("\n".join(map(str, out)))
+
+main()
