@@ -55,6 +55,7 @@ class Sandbox:
         profile_slowdown: float = 10.0,
         python: str | None = None,
         start_timeout_s: float = 60.0,
+        private_proc: bool = True,
     ):
         """
         limits: default limits of every run (a call may pass its own).
@@ -63,6 +64,8 @@ class Sandbox:
         preload: modules the server imports once so programs do not pay for them.
         scratch_root: where per-server scratch directories are made (default: the temp dir).
         profile_slowdown: line profiling runs get limits this many times larger.
+        private_proc: each run mounts a /proc of its own PID namespace (namespace mode);
+            False only to measure what that costs (benchmarks/sandbox_throughput.py).
         """
         if isolation not in ("auto", "process"):
             raise ValueError(f"isolation must be 'auto' or 'process', not {isolation!r}")
@@ -74,6 +77,7 @@ class Sandbox:
         self._profile_slowdown = profile_slowdown
         self._python = python or sys.executable
         self._start_timeout = start_timeout_s
+        self._private_proc = private_proc
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
         self._scratch: str | None = None
@@ -136,6 +140,7 @@ class Sandbox:
             _server.send(self._proc.stdin.fileno(), {
                 "scratch": self._scratch, "isolation": self._isolation_mode,
                 "scratch_mb": self._scratch_mb, "preload": self._preload,
+                "private_proc": self._private_proc,
             })
             hello = _server.recv(self._proc.stdout.fileno(), time.monotonic() + self._start_timeout)
         except (OSError, EOFError, TimeoutError) as e:

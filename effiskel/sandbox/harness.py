@@ -96,10 +96,7 @@ def setup(iso, limits, workdir, stdio, fds, cpu_s, cpu_hard_s, nproc, baseline, 
             value = (min(value[0], hard), min(value[1], hard))
         resource.setrlimit(res, value)
     iso.enter_child()
-    # As PID 1 of its namespace the child is not killed by the kernel's SIGXCPU
-    # under the default action; a handler is delivered. (A program may replace
-    # it: then the hard limit's SIGKILL ends it, and the server reads the CPU.)
-    signal.signal(signal.SIGXCPU, _on_xcpu)
+    # The SIGXCPU handler (install_signals) is the server's, inherited.
     # Environment (clean, HOME=TMPDIR=workdir) and signal dispositions (those of
     # a fresh interpreter) are the server's own, inherited as they are.
     sys.stdin, sys.stdout, sys.stderr = stdio
@@ -112,6 +109,22 @@ def setup(iso, limits, workdir, stdio, fds, cpu_s, cpu_hard_s, nproc, baseline, 
 
 def _on_xcpu(*_) -> None:
     os._exit(XCPU_EXIT)
+
+
+def install_in_server(stdio) -> tuple:
+    """Done once in the server so that every fork inherits it (in the child each
+    costs copy-on-write faults): the child's stdio as sys.stdin/stdout/stderr,
+    and the SIGXCPU handler (as PID 1 of its namespace a run is not killed by
+    the kernel's SIGXCPU under the default action; a handler is delivered; a
+    program that replaces it is killed by the hard limit, and the server reads
+    its CPU). Returns the original streams, which must stay referenced: freeing
+    them in a child would cost more faults still."""
+    originals = (sys.stdin, sys.stdout, sys.stderr, sys.__stdin__, sys.__stdout__,
+                 sys.__stderr__)
+    sys.stdin, sys.stdout, sys.stderr = stdio
+    sys.__stdin__, sys.__stdout__, sys.__stderr__ = stdio
+    signal.signal(signal.SIGXCPU, _on_xcpu)
+    return originals
 
 
 def child_main(body, *args) -> None:
@@ -225,22 +238,31 @@ def _fresh_module(filename: str) -> dict:
 
 
 # ---------------------------------------------------------------------------- timed runs
+def snapshot() -> dict:
+    """What a fresh fork starts with, taken by the server before it forks: the
+    child only reads it (building it there would copy-on-write every module
+    name and builtin it touches, ~1 ms a fork)."""
+    random = sys.modules.get("random")
+    return {"modules": frozenset(sys.modules), "builtins": dict(builtins.__dict__),
+            "recursion": sys.getrecursionlimit(), "gc": (gc.isenabled(), gc.get_threshold()),
+            "random": (random.setstate, random.getstate()) if random is not None else None}
+
+
 class _Fresh:
     """What a fresh fork would give the next repeat, restored in place (child mode)."""
 
-    def __init__(self, workdir: str, stdio, pid_namespace: bool):
+    def __init__(self, workdir: str, stdio, pid_namespace: bool, fresh: dict):
         self.workdir = workdir
         self.stdio = list(stdio)
         self.pid_namespace = pid_namespace
-        self.known = set(sys.modules)
-        self.builtins = dict(builtins.__dict__)
-        self.recursion = sys.getrecursionlimit()
-        self.gc = (gc.isenabled(), gc.get_threshold())
-        random = sys.modules.get("random")
-        self.random = (random.setstate, random.getstate()) if random is not None else None
+        self.known, self.kept = fresh["modules"], set()
+        self.builtins = fresh["builtins"]
+        self.recursion = fresh["recursion"]
+        self.gc = fresh["gc"]
+        self.random = fresh["random"]
 
     def restore(self) -> None:
-        if len(sys.modules) != len(self.known):
+        if len(sys.modules) != len(self.known) + len(self.kept):
             self._drop_new_modules()
         builtins.__dict__.clear()  # unconditionally: comparing could run the program's __eq__
         builtins.__dict__.update(self.builtins)
@@ -277,7 +299,7 @@ class _Fresh:
                 self.stdio[i] = _text_stream(fd, mode)
 
     def _drop_new_modules(self) -> None:
-        new = [name for name in sys.modules if name not in self.known]
+        new = [name for name in sys.modules if name not in self.known and name not in self.kept]
         keep = set()
         for name in new:  # a package with a C extension stays: it cannot load twice
             spec = getattr(sys.modules[name], "__spec__", None)
@@ -286,7 +308,7 @@ class _Fresh:
                 keep.add(name.partition(".")[0])
         for name in new:
             if name.partition(".")[0] in keep:
-                self.known.add(name)
+                self.kept.add(name)
             else:
                 del sys.modules[name]
 
@@ -316,7 +338,7 @@ def _empty_dir(path: str) -> None:
 
 
 def timed(code, mode, entry, args_text, repeat, output_rule, want_args, limits, workdir,
-          stdio, pid_namespace, cpu_s):
+          stdio, pid_namespace, cpu_s, fresh_state):
     """`repeat` timed executions in this process, each between a B and an E marker.
 
     Records (one per repeat, written at the end on FD_RESULT): the in-child
@@ -327,7 +349,7 @@ def timed(code, mode, entry, args_text, repeat, output_rule, want_args, limits, 
     clock, cpu_clock, send = time.perf_counter_ns, time.process_time_ns, os.write
     pread, lseek, ftruncate, dumps = os.pread, os.lseek, os.ftruncate, pickle.dumps
     run, max_out, filename = execute, limits["max_output_bytes"], code.co_filename
-    fresh = _Fresh(workdir, stdio, pid_namespace) if repeat > 1 else None
+    fresh = _Fresh(workdir, stdio, pid_namespace, fresh_state) if repeat > 1 else None
     records: list[dict] = []
     first_len, first_key = 0, None
     started = False

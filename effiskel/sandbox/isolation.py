@@ -393,8 +393,12 @@ def _is_real_root() -> bool:
         return False
 
 
-def setup(scratch: str, mode: str = "auto", scratch_mb: int = 1024) -> Isolation:
+def setup(scratch: str, mode: str = "auto", scratch_mb: int = 1024,
+          private_proc: bool = True) -> Isolation:
     """Isolate the calling (server) process; `mode` "auto" tries namespaces, "process" skips them.
+
+    `private_proc` False leaves runs the server's view of /proc (host pids
+    visible): only to measure what the per-run proc mount costs.
 
     `scratch` must be an existing empty directory; in namespace mode a private
     tmpfs is mounted over it (invisible outside), else it is used as is.
@@ -443,7 +447,9 @@ def setup(scratch: str, mode: str = "auto", scratch_mb: int = 1024) -> Isolation
     except OSError as e:
         iso.pid_namespace = False
         iso.notes.append(f"no PID namespace per run: {e}")
-    iso.private_proc = iso.pid_namespace and iso.private_root
+    iso.private_proc = iso.pid_namespace and iso.private_root and private_proc
+    if iso.pid_namespace and iso.private_root and not private_proc:
+        iso.notes.append("runs see the server's /proc (private_proc disabled)")
     if not iso.private_root:
         iso.readable_paths = readable_paths(scratch)
     return iso

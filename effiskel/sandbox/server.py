@@ -55,6 +55,7 @@ import pickle
 import select
 import signal
 import struct
+import sys
 import time
 
 from effiskel.sandbox import harness, isolation, values
@@ -245,6 +246,7 @@ class Server:
         os.chmod(self.progdir, 0o711)  # a run cannot list it: it sees its own program only
         os.chmod(iso.scratch, 0o711)
         self.bounds = Bounds()
+        self._fresh: dict | None = None  # harness.snapshot(), retaken when sys.modules grows
         # The child's sys.stdin/stdout/stderr, built once: the child dup2s its
         # files onto fds 0-2, and building these per child costs copy-on-write faults.
         self.stdio = (
@@ -255,6 +257,12 @@ class Server:
             io.TextIOWrapper(io.BufferedWriter(io.FileIO(2, "w", closefd=False), 4096),
                              encoding="utf-8", errors="backslashreplace", line_buffering=True),
         )
+        self._original_stdio = harness.install_in_server(self.stdio)
+
+    def fresh_state(self) -> dict:
+        if self._fresh is None or len(self._fresh["modules"]) != len(sys.modules):
+            self._fresh = harness.snapshot()
+        return self._fresh
 
     # -- requests ------------------------------------------------------------------
     def handle(self, req: dict) -> dict:
@@ -369,9 +377,10 @@ class Server:
         iso = self.iso
         with files as (out_fd, err_fd, res_fd, sock):
             fork_rt = time.time_ns()
+            fresh = self.fresh_state() if repeat > 1 else None
             pid = self._fork(harness.child_main, _timed_child, iso, limits, self.workdir,
                              self.stdio, child_fds, cpu_s, nproc, baseline, fsize, code, mode,
-                             entry, inp, repeat, output_rule, want_args)
+                             entry, inp, repeat, output_rule, want_args, fresh)
             markers: list = []
             timed_out = _wait_exit(pid, wall_s * repeat + 0.5,
                                    _repeat_watch(sock, markers, wall_s) if repeat > 1 else None)
@@ -661,6 +670,7 @@ class Server:
 
     def _fork(self, main, body, *args) -> int:
         workdir = self.workdir
+        self.stdio[1].flush()  # nothing the server printed may reach a program's stdout
         with contextlib.suppress(FileExistsError):
             os.mkdir(workdir, 0o700)
         if self.iso.run_uid is not None:
@@ -755,11 +765,11 @@ class Server:
 
 # ---------------------------------------------------------------------------- children
 def _timed_child(iso, limits, workdir, stdio, fds, cpu_s, nproc, baseline, fsize, code, mode,
-                 entry, inp, repeat, output_rule, want_args):
+                 entry, inp, repeat, output_rule, want_args, fresh):
     harness.setup(iso, limits, workdir, stdio, fds, cpu_s, cpu_s * repeat + repeat, nproc,
                   baseline, fsize, code.co_filename)
     harness.timed(code, mode, entry, inp, repeat, output_rule, want_args, limits, workdir,
-                  stdio, iso.pid_namespace, cpu_s)
+                  stdio, iso.pid_namespace, cpu_s, fresh)
 
 
 def _check_child(iso, limits, workdir, stdio, fds, cpu_s, nproc, baseline, fsize, code, mode,
@@ -1001,7 +1011,8 @@ def main() -> None:
         except Exception:
             pass  # optional (e.g. numpy absent): programs importing it pay the import
     # Isolate after the imports: the new root no longer holds the checkout.
-    iso = isolation.setup(cfg["scratch"], cfg["isolation"], cfg["scratch_mb"])
+    iso = isolation.setup(cfg["scratch"], cfg["isolation"], cfg["scratch_mb"],
+                          cfg.get("private_proc", True))
     gc.collect()
     gc.freeze()  # children then never scan (and copy-on-write) the server's objects
     server = Server(iso)
@@ -1010,6 +1021,9 @@ def main() -> None:
     except OSError as e:
         send(wfd, {"error": f"timing calibration failed: {e}"})
         return
+    server.fresh_state()
+    gc.collect()
+    gc.freeze()  # again: what calibration and the snapshot made stays out of the children's GC
     report = iso.report()
     report["timing_bounds"] = bounds.report()
     send(wfd, {"ready": True, "isolation": report, "pid": os.getpid()})
