@@ -69,12 +69,16 @@ def test_two_profile_workers_pin_to_two_cpus_and_their_sandbox_children_follow(
         program in its sandbox may run on (the kernel never runs it elsewhere)."""
         import os
 
+        import psutil
+
         from effiskel.sandbox import TestCase
 
         threads = set()
-        for tid in os.listdir("/proc/self/task"):
-            with open(f"/proc/self/task/{tid}/status") as f:
-                threads.update(ln.split()[1] for ln in f if ln.startswith("Cpus_allowed_list"))
+        for thread in psutil.Process().threads():
+            try:  # sched_getaffinity takes a thread id: each thread's own mask
+                threads.add(tuple(sorted(os.sched_getaffinity(thread.id))))
+            except ProcessLookupError:  # the thread ended since the listing
+                pass
         res = worker.sandbox.run("import os\nprint(sorted(os.sched_getaffinity(0)))\n",
                                  [TestCase("", None)])
         return {"cpu": worker.cpu_claim.cpu if worker.cpu_claim else None, "label": worker.cpu,
@@ -93,7 +97,7 @@ def test_two_profile_workers_pin_to_two_cpus_and_their_sandbox_children_follow(
     assert None not in cpus and len(set(cpus)) == 2, seen
     for s in seen:
         assert s["label"] == f"CPU {s['cpu']}"
-        assert s["threads"] == [str(s["cpu"])], s  # every thread of the actor, Ray's too
+        assert s["threads"] == [(s["cpu"],)], s  # every thread of the actor, Ray's too
         assert s["verdict"] == "AC", s["detail"]
         assert s["child"].strip() == str([s["cpu"]]), s
 

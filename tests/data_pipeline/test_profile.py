@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import psutil
 import pyarrow.dataset as pads
 import pytest
 
@@ -155,16 +156,16 @@ def test_resume_after_killing_the_driver(build_dir, work_dir):
 
 
 def _profile_actor_pids() -> list[int]:
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as f:
-                    if b"ProfileUnits" in f.read():
-                        pids.append(int(entry))
-            except OSError:
-                pass
-    return pids
+    """This session's profile actors: descendants of this process (its embedded Ray's
+    raylet forks them), never another checkout's Ray on the same machine."""
+    found = []
+    for p in psutil.Process().children(recursive=True):
+        try:
+            if "ProfileUnits" in " ".join(p.cmdline()):
+                found.append(p.pid)
+        except psutil.Error:  # ended, or not ours to read
+            pass
+    return found
 
 
 def test_resume_after_a_worker_dies(ray_session, work_dir):

@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 
+import psutil
 import pytest
 
 from effiskel.sandbox import Limits, Sandbox, TestCase, Verdict
@@ -33,25 +34,18 @@ def sandbox(request, build_dir):
 
 
 def _server_children(sb: Sandbox) -> list[int]:
-    pid = sb._proc.pid
-    kids = []
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{tid}/children") as f:
-            kids += f.read().split()
-    return kids
+    return [p.pid for p in psutil.Process(sb._proc.pid).children()]
 
 
-def _processes_matching(text: str) -> list[str]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as f:
-                    if text.encode() in f.read():
-                        found.append(entry)
-            except OSError:
-                pass
-    return found
+def _processes_matching(text: str) -> list[int]:
+    return [p.pid for p in psutil.process_iter(["cmdline"])
+            if text in "\0".join(p.info["cmdline"] or ())]
+
+
+def _processes_of_uid(uid: int) -> list[int]:
+    """Processes whose real, effective or saved uid is `uid`."""
+    return [p.pid for p in psutil.process_iter(["uids"])
+            if p.info["uids"] is not None and uid in p.info["uids"]]
 
 
 # name → (program, allowed verdicts in auto mode, allowed verdicts in process mode)
@@ -127,17 +121,9 @@ def test_hostile_program(sandbox, name):
     assert not _processes_matching(SLEEP_MARK), "a spawned daemon outlived the run"
     uid = sandbox.isolation["unprivileged_uid"]
     if uid is not None:
-        assert not [p for p in os.listdir("/proc") if p.isdigit()
-                    and _uid_of(p) == uid], "a process of the run's uid survived"
+        assert not _processes_of_uid(uid), "a process of the run's uid survived"
     assert not os.path.exists(ESCAPE_TMP)
     assert sandbox.run("print(1)", [TestCase("", "1")]).verdict == Verdict.AC
-
-
-def _uid_of(pid: str) -> int | None:
-    try:
-        return os.stat(f"/proc/{pid}").st_uid
-    except OSError:
-        return None
 
 
 def test_no_file_left_in_scratch(sandbox):
