@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -304,9 +305,10 @@ class Batch:
     input_ids: torch.Tensor  # [B, L] long
     position_ids: torch.Tensor  # [B, L] long
     labels: torch.Tensor  # [B, L] long, IGNORE where nothing is predicted
+    # Which loss term a target belongs to, in the order of losses.TERMS:
     is_code: torch.Tensor  # [B, L] bool: labels[t] is a token of C (or its EOS)
-    is_mask: torch.Tensor  # [B, L] bool: ... and M = 1 for it
     is_skel: torch.Tensor  # [B, L] bool: labels[t] is a token of S (or its EOS)
+    is_mask: torch.Tensor  # [B, L] bool: labels[t] is a token of C with M = 1
     lengths: torch.Tensor  # [B] long: real (non-padding) tokens of each row, then padding
     # Shared-prefix layout only (else None): each row is a tree, and the model builds its
     # attention mask on the device from these (`tree_attention_mask`); other rows are causal.
@@ -325,6 +327,19 @@ class Batch:
                 for k, v in vars(self).items()
             }
         )
+
+
+class _Row(NamedTuple):
+    """One micro-batch row before padding: token arrays, then the row's tree shape."""
+
+    ids: np.ndarray
+    positions: np.ndarray
+    labels: np.ndarray
+    is_code: np.ndarray  # the three flags in the order of losses.TERMS
+    is_skel: np.ndarray
+    is_mask: np.ndarray
+    branch: int  # first position of the skeleton branch (shared-prefix rows)
+    prefix: int  # tokens shared by both branches (shared-prefix rows)
 
 
 def _targets(ids: np.ndarray, prompt_len: int, mask: np.ndarray | None):
@@ -353,62 +368,52 @@ def collate(
     logit equals the one of the separate sequence.
     `pad_to`: round the padded length up to a multiple of it (see `pad_multiple`).
     """
-    rows = []  # (ids, positions, labels, is_code, is_mask, is_skel, branch_start, prefix_len)
+    rows: list[_Row] = []
     if with_skeleton and any(not len(ex.skel_ids) for ex in examples):
         raise ValueError("an example without a skeleton sequence (built with needs_skeleton="
                          "False) cannot train L_skeleton; build the examples with it True")
     for ex in examples:
         c_lab, c_hit, c_m = _targets(ex.code_ids, ex.code_prompt_len, ex.code_mask)
         n_c = len(ex.code_ids)
-        code_row = (ex.code_ids, np.arange(n_c), c_lab, c_hit, c_m, np.zeros(n_c, bool))
+        no_c = np.zeros(n_c, bool)
+        code_row = _Row(ex.code_ids, np.arange(n_c), c_lab, c_hit, no_c, c_m, n_c, 0)
         if not with_skeleton:
-            rows.append(code_row + (n_c, 0))
+            rows.append(code_row)
             continue
         s_lab, s_hit, _ = _targets(ex.skel_ids, ex.skel_prompt_len, None)
         n_s = len(ex.skel_ids)
         if layout == "stacked":
-            rows.append(code_row + (n_c, 0))
-            rows.append(
-                (
-                    ex.skel_ids,
-                    np.arange(n_s),
-                    s_lab,
-                    np.zeros(n_s, bool),
-                    np.zeros(n_s, bool),
-                    s_hit,
-                    n_s,
-                    0,
-                )
-            )
+            no_s = np.zeros(n_s, bool)
+            rows += [code_row, _Row(ex.skel_ids, np.arange(n_s), s_lab, no_s, s_hit, no_s, n_s, 0)]
         elif layout == "shared_prefix":
             p = ex.prefix_len
-            zeros = np.zeros(n_s - p, bool)
+            no_s = np.zeros(n_s - p, bool)
             rows.append(
-                (
-                    np.concatenate([ex.code_ids, ex.skel_ids[p:]]),
-                    np.concatenate([np.arange(n_c), np.arange(p, n_s)]),
-                    np.concatenate([c_lab, s_lab[p:]]),
-                    np.concatenate([c_hit, zeros]),
-                    np.concatenate([c_m, zeros]),
-                    np.concatenate([np.zeros(n_c, bool), s_hit[p:]]),
-                    n_c,
-                    p,
+                _Row(
+                    ids=np.concatenate([ex.code_ids, ex.skel_ids[p:]]),
+                    positions=np.concatenate([np.arange(n_c), np.arange(p, n_s)]),
+                    labels=np.concatenate([c_lab, s_lab[p:]]),
+                    is_code=np.concatenate([c_hit, no_s]),
+                    is_skel=np.concatenate([no_c, s_hit[p:]]),
+                    is_mask=np.concatenate([c_m, no_s]),
+                    branch=n_c,
+                    prefix=p,
                 )
             )
         else:
             raise ValueError(f"data.layout {layout!r} is not one of ['shared_prefix', 'stacked']")
-    B, L = len(rows), max(len(r[0]) for r in rows)
+    B, L = len(rows), max(len(r.ids) for r in rows)
     L = -(-L // pad_to) * pad_to
     ids = np.full((B, L), pad_id, dtype=np.int64)
     pos = np.zeros((B, L), dtype=np.int64)
     labels = np.full((B, L), IGNORE, dtype=np.int64)
-    flags = np.zeros((3, B, L), dtype=bool)
+    flags = np.zeros((3, B, L), dtype=bool)  # losses.TERMS order
     lengths, branch, prefix = np.zeros(B, np.int64), np.zeros(B, np.int64), np.zeros(B, np.int64)
-    for b, (r_ids, r_pos, r_lab, r_code, r_mask, r_skel, r_branch, r_prefix) in enumerate(rows):
-        n = len(r_ids)
-        ids[b, :n], pos[b, :n], labels[b, :n] = r_ids, r_pos, r_lab
-        flags[0, b, :n], flags[1, b, :n], flags[2, b, :n] = r_code, r_mask, r_skel
-        lengths[b], branch[b], prefix[b] = n, r_branch, r_prefix
+    for b, r in enumerate(rows):
+        n = len(r.ids)
+        ids[b, :n], pos[b, :n], labels[b, :n] = r.ids, r.positions, r.labels
+        flags[:, b, :n] = r.is_code, r.is_skel, r.is_mask
+        lengths[b], branch[b], prefix[b] = n, r.branch, r.prefix
     t = torch.from_numpy
     tree = with_skeleton and layout == "shared_prefix"
     return Batch(
@@ -416,8 +421,8 @@ def collate(
         position_ids=t(pos),
         labels=t(labels),
         is_code=t(flags[0]),
-        is_mask=t(flags[1]),
-        is_skel=t(flags[2]),
+        is_skel=t(flags[1]),
+        is_mask=t(flags[2]),
         lengths=t(lengths),
         branch=t(branch) if tree else None,
         prefix=t(prefix) if tree else None,
