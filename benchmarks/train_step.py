@@ -20,14 +20,11 @@ cost ratio per example against EffiCoder* (target ≤ 1.4×), and on GPU the MFU
 published config, in code, randomly initialised (no download; speed does not
 depend on the weights' values), in bf16 on GPU.
 
-MFU, as nanoGPT's `estimate_mfu`: model FLOPs per step / step time / peak FLOP/s.
-With LoRA the frozen weights get no weight gradient, so a token costs 4·N FLOPs
-(2·N forward + 2·N activation gradients) for the N non-embedding weights it
-passes; the output head (V·d weights) is counted only where a target is
-predicted, since that is all the trainer computes; attention adds
-12·n_layer·d·T per token of a row of length T, as in nanoGPT. Gradient-
-checkpointing recomputation is not counted (it is not useful work). Peak
-default: 989e12 bf16 dense FLOP/s (H100 SXM and H200 specification).
+MFU, as nanoGPT's `estimate_mfu`: model FLOPs per step / step time / peak FLOP/s,
+counted by the trainer's own `effiskel.training.flops` (its docstring has the
+accounting). Peak default: the device's dense bf16 peak from that module's table
+(989e12 on an H100 SXM or H200); none on CPU, where MFU is printed as "-" unless
+`--peak-flops` is given.
 """
 
 from __future__ import annotations
@@ -39,7 +36,8 @@ import numpy as np
 import torch
 
 from effiskel.training.config import METHOD_WEIGHTS
-from effiskel.training.examples import IGNORE, Example, collate, pad_multiple
+from effiskel.training.examples import Example, collate, pad_multiple
+from effiskel.training.flops import ModelFlops, device_peak_flops, mfu
 from effiskel.training.losses import token_counts
 from effiskel.training.models import TargetLogits, add_lora
 from effiskel.training.trainer import micro_step
@@ -103,22 +101,6 @@ def synthetic_examples(
     return out
 
 
-def model_flops(model, batches, with_head_tokens: int) -> float:
-    """FLOPs of one optimizer step under the accounting in the module docstring."""
-    cfg = model.config
-    d, n_layer, V = cfg.hidden_size, cfg.num_hidden_layers, cfg.vocab_size
-    n_body = sum(
-        p.numel()
-        for name, p in model.named_parameters()
-        if "embed" not in name and "lm_head" not in name
-    )
-    flops = 0.0
-    for b in batches:
-        lengths = b.lengths.double()
-        flops += 4 * n_body * float(lengths.sum()) + 12 * n_layer * d * float((lengths**2).sum())
-    return flops + 4 * V * d * with_head_tokens
-
-
 METHODS = (("efficoder", "-"), ("effiskel", "shared_prefix"), ("effiskel", "stacked"))
 
 
@@ -133,7 +115,9 @@ def step_batches(step: list[Example], method: str, layout: str, mb: int, device)
     ]
 
 
-def one_step(model, optimizer, step: list[Example], method: str, layout: str, args, device) -> dict:
+def one_step(
+    model, flops: ModelFlops, optimizer, step: list[Example], method: str, layout: str, args, device
+) -> dict:
     """One optimizer step of `method` over the examples `step`, timed."""
     weights = torch.tensor(METHOD_WEIGHTS[method], device=device)
     t0 = _sync_time(device)
@@ -145,23 +129,20 @@ def one_step(model, optimizer, step: list[Example], method: str, layout: str, ar
     optimizer.step()
     optimizer.zero_grad(set_to_none=True)
     dt = _sync_time(device) - t0
-    heads = sum(int((b.labels != IGNORE).sum()) for b in batches)
-    return {
-        "time": dt,
-        "tokens": sum(b.num_tokens for b in batches),
-        "flops": model_flops(model.base(), batches, heads),
-    }
+    return {"time": dt, "tokens": sum(b.num_tokens for b in batches), "flops": flops.step(batches)}
 
 
-def measure(model, optimizer, examples: list[Example], args, device) -> list[dict]:
+def measure(model, optimizer, examples: list[Example], args, device, peak) -> list[dict]:
     """Rounds of one step per method, interleaved so that drift in machine load hits all
     methods alike; medians over the timed rounds."""
     G = args.global_batch
     steps = [examples[i * G : (i + 1) * G] for i in range(len(examples) // G)]
     runs = {m: [] for m in METHODS}
+    flops = ModelFlops.of(model.base())
     for k in range(args.warmup + args.steps):
         for method, layout in METHODS:
-            r = one_step(model, optimizer, steps[k % len(steps)], method, layout, args, device)
+            step = steps[k % len(steps)]
+            r = one_step(model, flops, optimizer, step, method, layout, args, device)
             if k >= args.warmup:
                 runs[(method, layout)].append(r)
     rows = []
@@ -174,7 +155,9 @@ def measure(model, optimizer, examples: list[Example], args, device) -> list[dic
                 "step_s": t,
                 "tokens_per_s": float(np.median([r["tokens"] / r["time"] for r in rs])),
                 "ms_per_example": 1000 * t / G,
-                "mfu": float(np.median([r["flops"] / r["time"] for r in rs])) / args.peak_flops,
+                "mfu": None if peak is None else float(
+                    np.median([mfu(r["flops"], r["time"], peak) for r in rs])
+                ),
                 "flops_per_example": float(np.mean([r["flops"] for r in rs])) / G,
             }
         )
@@ -193,13 +176,13 @@ def print_flops_only(args) -> None:
         args.skeleton_len,
     )
     G, cpu = args.global_batch, torch.device("cpu")
+    flops = ModelFlops.of(base)
     per_example = {}
     for method, layout in METHODS:
         total = 0.0
         for i in range(0, len(examples), G):
             batches = step_batches(examples[i : i + G], method, layout, args.micro_batch, cpu)
-            heads = sum(int((b.labels != IGNORE).sum()) for b in batches)
-            total += model_flops(base, batches, heads)
+            total += flops.step(batches)
         per_example[(method, layout)] = total / len(examples)
     ref = per_example[METHODS[0]]
     print(
@@ -242,8 +225,8 @@ def main() -> None:
     ap.add_argument(
         "--peak-flops",
         type=float,
-        default=989e12,
-        help="device peak FLOP/s for MFU (H100/H200 bf16 dense)",
+        default=None,
+        help="device peak FLOP/s for MFU (default: the device's bf16 dense peak, if known)",
     )
     ap.add_argument(
         "--threads",
@@ -273,7 +256,8 @@ def main() -> None:
         n, base.config.vocab_size, args.prompt_len, args.code_len, args.skeleton_len
     )
 
-    rows = measure(model, optimizer, examples, args, device)
+    peak = args.peak_flops or device_peak_flops(device, dtype)
+    rows = measure(model, optimizer, examples, args, device, peak)
     name = args.model + (f" ({args.layers} layers)" if args.layers else "")
     print(
         f"\n{name} on {device.type} ({torch.cuda.get_device_name() if device.type == 'cuda' else 'CPU'}), "
@@ -289,14 +273,18 @@ def main() -> None:
         print(
             f"{r['method']:<10} {r['layout']:<14} {r['step_s']:>8.3f} {r['tokens_per_s']:>10.0f} "
             f"{r['ms_per_example']:>11.2f} {r['ms_per_example'] / ref:>6.2f}× "
-            f"{r['flops_per_example'] / ref_flops:>7.2f}× {100 * r['mfu']:>6.1f}%"
+            f"{r['flops_per_example'] / ref_flops:>7.2f}× {_percent(r['mfu']):>7}"
         )
     best = rows[1]
     print(
         f"effiskel (shared_prefix) / efficoder cost per example: {best['ms_per_example'] / ref:.2f}× measured, "
         f"{best['flops_per_example'] / ref_flops:.2f}× in model FLOPs (target <= 1.4×); "
-        f"tokens/s {best['tokens_per_s']:.0f}, MFU {100 * best['mfu']:.1f}%"
+        f"tokens/s {best['tokens_per_s']:.0f}, MFU {_percent(best['mfu'])}"
     )
+
+
+def _percent(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
 
 
 if __name__ == "__main__":
