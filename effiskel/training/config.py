@@ -113,6 +113,14 @@ class ScalingSection:
     """One GPU per worker; false trains on CPU (gloo), in float32."""
     cpus_per_worker: int = 1
     """CPUs Ray reserves for each worker."""
+    peak_flops_per_device: float | None = None
+    """Peak FLOP/s of one worker's device, for the MFU logged at every step (e.g. 989e12 for
+    an H100 SXM in bf16). Default: the dense bf16 peak of known GPUs (H100, H200, A100, B200,
+    L4, L40S; see training/flops.py) when training in bf16; on CPU, in float32 or on another
+    GPU there is none and MFU is logged as null."""
+    env_vars: dict[str, str] = field(default_factory=dict)
+    """Environment variables of the training processes (Ray Train's controller and workers),
+    e.g. `NCCL_DEBUG: INFO`; given through their Ray runtime_env."""
 
 
 @dataclass
@@ -142,9 +150,6 @@ class TrainConfig:
     """Checkpoints kept on storage (the newest ones)."""
     save_merged: bool = False
     """Also write the base model with the adapter merged in (`<run>/merged`)."""
-    crash_after_step: int | None = None
-    """Testing aid: every worker exits hard right after this optimizer step (and its checkpoint,
-    if one falls on it), as a killed job would; rerun without it to resume."""
     model: ModelSection = field(default_factory=ModelSection)
     """The base model."""
     lora: LoraSection = field(default_factory=LoraSection)

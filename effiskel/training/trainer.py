@@ -4,12 +4,13 @@ The driver (`train`) reads the skeleton table, builds the model directory
 (`tiny`) or checks it, tokenizes, and starts a Ray Train `TorchTrainer`. Each
 worker runs `train_loop`, which reads top to bottom:
 
-    model + LoRA → DeepSpeed ZeRO engine → resume from the latest checkpoint →
-    for each optimizer step: count the step's target tokens on all ranks,
-        forward/backward each micro-batch against those global counts, step →
-        report metrics; every `checkpoint_every` steps, every rank reports its
-        DeepSpeed shard (+ its RNG state) in one Ray Train checkpoint
-    → save the LoRA adapter (and optionally the merged model).
+    setup_worker → build_engine (model + LoRA → DeepSpeed ZeRO) → resume →
+    for each optimizer step: train_step (count the step's target tokens on all ranks,
+        forward/backward each micro-batch against those global counts, step);
+        every `log_every` steps log_step (losses, tokens/s, MFU) and report it,
+        every `checkpoint_every` steps with one Ray Train checkpoint of every rank's
+        DeepSpeed shard (+ its RNG state)
+    → save (the LoRA adapter, optionally the merged model).
 
 Resume: rerunning the same command (same `output_dir` and run name) makes Ray
 Train hand every worker the latest checkpoint; the worker restores weights,
@@ -56,6 +57,7 @@ from effiskel.training.examples import (
     pad_multiple,
     read_skeleton_rows,
 )
+from effiskel.training.flops import ModelFlops, device_peak_flops, mfu
 from effiskel.training.models import (
     TINY,
     TargetLogits,
@@ -245,18 +247,13 @@ def train(cfg: TrainConfig) -> TrainResult:
     Rerunning with the same config resumes from the run's latest checkpoint.
     """
     import ray
-    from ray.train import CheckpointConfig, FailureConfig, RunConfig, ScalingConfig
-    from ray.train.torch import TorchTrainer
-    from ray.train.v2._internal.constants import is_v2_enabled
+    import ray.train
 
-    if not is_v2_enabled():  # resume and per-rank checkpoints use Ray Train V2's API
+    # Resume and per-rank checkpoints use Ray Train V2's API, which only V2 exports.
+    if not hasattr(ray.train, "get_all_reported_checkpoints"):
         raise RuntimeError(
             "the trainer needs Ray Train V2 (Ray's default); unset RAY_TRAIN_V2_ENABLED=0"
         )
-
-    # Every report blocks for one controller health-check interval (default 2 s). Set here
-    # only: Ray Train V2 passes it on to its controller and workers (ENV_VARS_TO_PROPAGATE).
-    os.environ.setdefault("RAY_TRAIN_HEALTH_CHECK_INTERVAL_S", "0.1")
     run_dir = Path(cfg.output_dir).resolve() / cfg.name
     model_path, examples, stats, counts = prepare(cfg)
     plan = make_plan(cfg, len(examples))
@@ -271,53 +268,27 @@ def train(cfg: TrainConfig) -> TrainResult:
         )
     run_dir.mkdir(parents=True, exist_ok=True)
     metrics_path = run_dir / "metrics.jsonl"
+    data = {**counts, **{k: v for k, v in dataclasses.asdict(stats).items() if k != "reasons"}}
     _append_jsonl(
         metrics_path,
-        {
-            "event": "start",
-            "time": time.time(),
-            "plan": dataclasses.asdict(plan),
-            "data": {
-                **counts,
-                **{k: v for k, v in dataclasses.asdict(stats).items() if k != "reasons"},
-            },
-            "config": to_dict(cfg),
-        },
+        {"event": "start", "time": time.time(), "plan": dataclasses.asdict(plan), "data": data,
+         "config": to_dict(cfg)},
     )
 
     from ray.util.queue import Queue
 
     queue = Queue(actor_options={"num_cpus": 0})  # metrics from rank 0 to the driver
     progress = _Progress(queue, metrics_path, plan.total_steps)
-    trainer = TorchTrainer(
-        train_loop,
-        train_loop_config={
+    progress.start()
+    try:
+        result = _fit(cfg, run_dir, {
             "cfg": to_dict(cfg),
             "plan": dataclasses.asdict(plan),
             "model_path": str(model_path),
             "run_dir": str(run_dir),
             "examples": ray.put(examples),
             "queue": queue,
-            "torch_extensions_dir": os.environ.get("TORCH_EXTENSIONS_DIR"),
-        },
-        scaling_config=ScalingConfig(
-            num_workers=cfg.scaling.num_workers,
-            use_gpu=cfg.scaling.use_gpu,
-            resources_per_worker={
-                "CPU": cfg.scaling.cpus_per_worker,
-                **({"GPU": 1} if cfg.scaling.use_gpu else {}),
-            },
-        ),
-        run_config=RunConfig(
-            name="checkpoints",
-            storage_path=str(run_dir),
-            checkpoint_config=CheckpointConfig(num_to_keep=cfg.keep_checkpoints),
-            failure_config=FailureConfig(max_failures=0),
-        ),
-    )
-    progress.start()
-    try:
-        result = trainer.fit()
+        })
     finally:
         progress.stop()
         ray.kill(queue.actor)
@@ -329,6 +300,61 @@ def train(cfg: TrainConfig) -> TrainResult:
         metrics_path=metrics_path,
         metrics=result.metrics or progress.last,
     )
+
+
+def _fit(cfg: TrainConfig, run_dir: Path, loop_config: dict):
+    """`TorchTrainer(train_loop).fit()`, run in a zero-CPU task on this node whose runtime_env
+    holds the training processes' environment: Ray Train's controller and workers inherit it.
+
+    Ray Train V2's controller polls its workers every RAY_TRAIN_HEALTH_CHECK_INTERVAL_S
+    (default 2 s) and each ray.train.report waits for a poll, ~1.8 s. The controller reads the
+    interval from its own environment only, so it is set there, not in this process's (a
+    value the user exported wins). Beside it: the driver's DeepSpeed op cache (an op is
+    compiled once, ~60 s) and `scaling.env_vars`.
+    """
+    import ray
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    poll = "RAY_TRAIN_HEALTH_CHECK_INTERVAL_S"
+    env = {poll: os.environ.get(poll, "0.1")}
+    if os.environ.get("TORCH_EXTENSIONS_DIR"):
+        env["TORCH_EXTENSIONS_DIR"] = os.environ["TORCH_EXTENSIONS_DIR"]
+    env.update({k: str(v) for k, v in cfg.scaling.env_vars.items()})
+    here = NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(), soft=False)
+    task = ray.remote(num_cpus=0, max_retries=0)(_run_trainer).options(
+        runtime_env={"env_vars": env}, scheduling_strategy=here
+    )
+    ref = task.remote(cfg.scaling, run_dir, cfg.keep_checkpoints, loop_config)
+    try:
+        return ray.get(ref)
+    except ray.exceptions.RayTaskError as e:  # fit()'s own error (TrainingFailedError), as if
+        raise (e.cause or e) from e  # fit() had been called here
+    except KeyboardInterrupt:  # the controller and workers die with the task that owns them
+        ray.cancel(ref, force=True)
+        raise
+
+
+def _run_trainer(scaling, run_dir: Path, keep_checkpoints: int, loop_config: dict):
+    from ray.train import CheckpointConfig, FailureConfig, RunConfig, ScalingConfig
+    from ray.train.torch import TorchTrainer
+
+    return TorchTrainer(
+        train_loop,
+        train_loop_config=loop_config,
+        scaling_config=ScalingConfig(
+            num_workers=scaling.num_workers,
+            use_gpu=scaling.use_gpu,
+            resources_per_worker={
+                "CPU": scaling.cpus_per_worker, **({"GPU": 1} if scaling.use_gpu else {})
+            },
+        ),
+        run_config=RunConfig(
+            name="checkpoints",
+            storage_path=str(run_dir),
+            checkpoint_config=CheckpointConfig(num_to_keep=keep_checkpoints),
+            failure_config=FailureConfig(max_failures=0),
+        ),
+    ).fit()
 
 
 class _Progress:
@@ -368,8 +394,9 @@ class _Progress:
                 bar.refresh()
                 continue
             self.last = m
+            mfu = {} if m["mfu"] is None else {"mfu": f"{m['mfu']:.1%}"}
             bar.set_postfix(
-                loss=f"{m['loss']:.4f}", tok_s=f"{m['tokens_per_s']:.0f}", refresh=False
+                loss=f"{m['loss']:.4f}", tok_s=f"{m['tokens_per_s']:.0f}", **mfu, refresh=False
             )
             bar.refresh()
         bar.close()
@@ -385,41 +412,115 @@ def _append_jsonl(path: Path, record: dict) -> None:
 # ---------------------------------------------------------------------------------------
 
 
+@dataclass
+class Worker:
+    """What one rank works with, fixed before its first step."""
+
+    cfg: TrainConfig
+    plan: Plan
+    run_dir: Path
+    model_path: str
+    rank: int
+    world: int
+    device: torch.device
+    dtype: torch.dtype
+    examples: list[Example]
+    lengths: np.ndarray
+    """Each example's row length in this run's layout: a step's examples are sorted by it."""
+    with_skeleton: bool
+    """β > 0; with β = 0 (EffiCoder*) no skeleton sequence is run at all."""
+    weights: torch.Tensor
+    queue: object | None
+    """Rank 0's channel to the driver's progress thread (metrics.jsonl); None on the others."""
+    peak_flops: float | None
+    """Peak FLOP/s of this rank's device for MFU (`scaling.peak_flops_per_device` or known)."""
+    ds_config: dict
+    hf_ds_config: object | None
+    """ZeRO-3 only: transformers loads (and saves) weights sharded while this object lives."""
+
+
 def train_loop(config: dict) -> None:
     """One Ray Train worker (data-parallel rank)."""
-    if config.get("torch_extensions_dir"):  # DeepSpeed compiles a C++ op once; cache it
-        os.environ.setdefault("TORCH_EXTENSIONS_DIR", config["torch_extensions_dir"])
+    w = setup_worker(config)
+    engine, lm, scheduler = build_engine(w)
+    start = resume(engine, w)
+    if w.queue is not None:
+        w.queue.put({"event": "resume" if start else "begin", "step": start, "time": time.time()})
+    flops = ModelFlops.of(engine.module.base())
+    cfg, plan = w.cfg, w.plan
+    engine.train()
+    for step in range(start, plan.total_steps):
+        t0 = time.perf_counter()
+        lr = scheduler.get_last_lr()[0]
+        batches = step_batches(w, step)
+        sums, counts = train_step(engine, batches, w)
+        done = step + 1
+        checkpoint = done % cfg.checkpoint_every == 0 or done == plan.total_steps
+        if done % cfg.log_every == 0 or checkpoint:
+            tokens = sum(b.num_tokens for b in batches)
+            rank_stats = torch.cat([sums, sums.new_tensor([tokens, flops.step(batches)])])
+            metrics = log_step(w, engine, step, lr, rank_stats, counts, t0)
+            report(engine, metrics, w, checkpoint)
+        _test_crash(done)
+    save(engine, lm, w)
+
+
+def setup_worker(config: dict) -> Worker:
+    """Join the process group, read the config, fetch the examples."""
     import deepspeed
     import ray
     import ray.train
     import ray.train.torch
-    import torch.distributed as dist
 
     deepspeed.utils.logger.setLevel(logging.WARNING)
     deepspeed.init_distributed()  # adopts Ray Train's process group (gloo on CPU, nccl on GPU)
     cfg: TrainConfig = from_dict(TrainConfig, config["cfg"])
-    plan = Plan(**config["plan"])
-    run_dir = Path(config["run_dir"])
     ctx = ray.train.get_context()
-    rank, world = ctx.get_world_rank(), ctx.get_world_size()
+    rank = ctx.get_world_rank()
     device = ray.train.torch.get_device()
     examples: list[Example] = ray.get(config["examples"])
-    with_skeleton = cfg.weights[1] > 0  # β = 0 (EffiCoder*): no skeleton sequence at all
-    lengths = np.array([ex.row_length(cfg.data.layout, with_skeleton) for ex in examples])
-    weights = torch.tensor(cfg.weights, dtype=torch.float32, device=device)
-
-    # Model, LoRA, DeepSpeed. Same seed on every rank: identical LoRA init.
-    use_bf16 = cfg.model.dtype == "bfloat16" or (
-        cfg.model.dtype == "auto" and device.type == "cuda"
-    )
+    with_skeleton = cfg.weights[1] > 0
+    use_bf16 = cfg.model.dtype == "bfloat16" or (cfg.model.dtype == "auto" and device.type == "cuda")
     dtype = torch.bfloat16 if use_bf16 else torch.float32
-    _seed_everything(cfg.seed)
+    peak = cfg.scaling.peak_flops_per_device or device_peak_flops(device, dtype)
+    if peak is None and device.type == "cuda" and rank == 0:
+        log.warning("no known peak FLOP/s for %s in %s: MFU is not logged; set "
+                    "scaling.peak_flops_per_device", torch.cuda.get_device_name(device), dtype)
+    plan = Plan(**config["plan"])
     ds_config = deepspeed_config(cfg, plan, bf16=use_bf16, use_gpu=device.type == "cuda")
+    hf_ds_config = None
     if cfg.deepspeed.zero_stage == 3:
         from transformers.integrations import HfDeepSpeedConfig
 
-        hf_ds = HfDeepSpeedConfig(ds_config)  # noqa: F841  (alive: from_pretrained loads sharded)
-    lm = load_model(config["model_path"], dtype, cfg.model.attn_implementation)
+        hf_ds_config = HfDeepSpeedConfig(ds_config)
+    return Worker(
+        cfg=cfg,
+        plan=plan,
+        run_dir=Path(config["run_dir"]),
+        model_path=config["model_path"],
+        rank=rank,
+        world=ctx.get_world_size(),
+        device=device,
+        dtype=dtype,
+        examples=examples,
+        lengths=np.array([ex.row_length(cfg.data.layout, with_skeleton) for ex in examples]),
+        with_skeleton=with_skeleton,
+        weights=torch.tensor(cfg.weights, dtype=torch.float32, device=device),
+        queue=config["queue"] if rank == 0 else None,
+        peak_flops=peak,
+        ds_config=ds_config,
+        hf_ds_config=hf_ds_config,
+    )
+
+
+def build_engine(w: Worker):
+    """(DeepSpeed engine, the peft model, the LR scheduler): base model + LoRA under ZeRO,
+    with a torch AdamW. Same seed on every rank: identical LoRA init."""
+    import deepspeed
+
+    cfg = w.cfg
+    _seed_everything(cfg.seed)
+    lm = load_model(w.model_path, w.dtype, cfg.model.attn_implementation)
     if cfg.model.gradient_checkpointing:
         lm.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         lm.enable_input_require_grads()
@@ -431,122 +532,143 @@ def train_loop(config: dict) -> None:
         lr=cfg.optim.lr,
         betas=tuple(cfg.optim.betas),
         weight_decay=cfg.optim.weight_decay,
-        fused=device.type == "cuda",
+        fused=w.device.type == "cuda",
     )
     schedule = functools.partial(
         lr_factor,
-        warmup=plan.warmup_steps,
-        total=plan.schedule_steps,
+        warmup=w.plan.warmup_steps,
+        total=w.plan.schedule_steps,
         schedule=cfg.optim.schedule,
         min_ratio=cfg.optim.min_lr_ratio,
     )
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
     engine, _, _, _ = deepspeed.initialize(
-        model=model,
-        optimizer=optimizer,
-        lr_scheduler=scheduler,
-        model_parameters=params,
-        config=ds_config,
+        model=model, optimizer=optimizer, lr_scheduler=scheduler, model_parameters=params,
+        config=w.ds_config,
     )
+    return engine, lm, scheduler
 
-    # Resume: weights, optimizer, scheduler from DeepSpeed's files, RNG from ours.
-    start = 0
+
+def resume(engine, w: Worker) -> int:
+    """The step to start from: that of Ray Train's latest checkpoint, whose weights, optimizer
+    and scheduler (DeepSpeed's files) and this rank's RNG state (ours) are restored; else 0."""
+    import ray.train
+
     checkpoint = ray.train.get_checkpoint()
+    if not checkpoint:
+        _seed_everything(w.cfg.seed + 1 + w.rank)  # own dropout stream per rank
+        return 0
+    with checkpoint.as_directory() as d:
+        state = json.loads((Path(d) / "trainer_state.json").read_text())
+        if state["num_workers"] != w.world:
+            raise RuntimeError(
+                f"the checkpoint in {w.run_dir} was written by {state['num_workers']} workers, "
+                f"this run has {w.world}: set scaling.num_workers={state['num_workers']}, "
+                "or give a new run_name"
+            )
+        engine.load_checkpoint(str(Path(d) / "deepspeed"), tag=state["tag"], load_module_strict=False)
+        _set_rng_state(torch.load(Path(d) / f"rng_rank{w.rank}.pt", weights_only=False))
+    return state["step"]
+
+
+def step_batches(w: Worker, step: int) -> list[Batch]:
+    """This rank's micro-batches of optimizer step `step`, on the CPU."""
+    pad_to = pad_multiple(w.device)
+    # pad_id 0: padding is masked out of attention and loss, any valid id does.
+    return [
+        collate([w.examples[i] for i in idx], w.cfg.data.layout, w.with_skeleton, 0, pad_to)
+        for idx in step_micro_batches(w.lengths, step, w.plan, w.cfg.seed, w.rank)
+    ]
+
+
+def train_step(engine, batches: list[Batch], w: Worker) -> tuple[torch.Tensor, torch.Tensor]:
+    """One optimizer step over this rank's micro-batches: (its NLL sums, the global counts)."""
+    import torch.distributed as dist
+
+    # Each term is normalised by its token count over the whole global batch:
+    # count this rank's tokens for the step, sum over ranks, before any forward.
+    counts = sum(losses.token_counts(b.is_code, b.is_skel, b.is_mask) for b in batches)
+    counts = counts.to(w.device)
+    dist.all_reduce(counts)
+    sums = torch.zeros(3, device=w.device, dtype=torch.float64)
+    for b in batches:
+        loss, mb_sums = micro_step(engine, b.to(w.device), counts, w.weights)
+        # DeepSpeed averages gradients over ranks; ×world undoes it, since the loss is
+        # already a global mean. scale_wrt_gas=False: the counts already cover accumulation.
+        engine.backward(loss * w.world, scale_wrt_gas=False)
+        engine.step()
+        sums += mb_sums.detach().double()
+    return sums, counts
+
+
+def log_step(
+    w: Worker, engine, step: int, lr: float, stats: torch.Tensor, counts: torch.Tensor, t0: float
+) -> dict:
+    """The metrics of optimizer step `step` (0-based), begun at `t0`. `stats`: this rank's
+    code, skeleton and mask NLL sums, input tokens and model FLOPs, summed here over ranks."""
+    import torch.distributed as dist
+
+    dist.all_reduce(stats)
+    total, terms = losses.combine(stats[:3], counts, w.weights.double())
+    step_time = time.perf_counter() - t0
+    grad_norm = engine.get_global_grad_norm()
+    # Terms that were not computed (no skeleton sequence when β = 0) are not logged.
+    run = [i for i, name in enumerate(losses.TERMS) if w.with_skeleton or name != "skeleton"]
+    flops = stats[4].item()
+    return {
+        "step": step + 1,
+        "epoch": step // w.plan.steps_per_epoch,
+        "loss": total.item(),
+        **{f"loss_{losses.TERMS[i]}": terms[i].item() for i in run},
+        **{f"tokens_{losses.TERMS[i]}": int(counts[i].item()) for i in run},
+        "lr": lr,
+        "grad_norm": float(grad_norm) if grad_norm is not None else None,
+        "tokens_per_s": stats[3].item() / step_time,
+        "step_time_s": step_time,
+        "model_flops": flops,
+        "mfu": mfu(flops, step_time, None if w.peak_flops is None else w.peak_flops * w.world),
+    }
+
+
+def report(engine, metrics: dict, w: Worker, checkpoint: bool) -> None:
+    """Metrics to the driver's log and to Ray Train, with a checkpoint if asked."""
+    import ray.train
+
+    if w.queue is not None:
+        w.queue.put(metrics)
     if checkpoint:
-        with checkpoint.as_directory() as d:
-            state = json.loads((Path(d) / "trainer_state.json").read_text())
-            if state["num_workers"] != world:
-                raise RuntimeError(
-                    f"the checkpoint in {run_dir} was written by {state['num_workers']} workers, "
-                    f"this run has {world}: set scaling.num_workers={state['num_workers']}, "
-                    "or give a new run_name"
-                )
-            engine.load_checkpoint(
-                str(Path(d) / "deepspeed"), tag=state["tag"], load_module_strict=False
-            )
-            rng = torch.load(Path(d) / f"rng_rank{rank}.pt", weights_only=False)
-        start = state["step"]
-        _set_rng_state(rng)
+        _report_checkpoint(engine, metrics, w.run_dir, w.rank, w.world)
     else:
-        _seed_everything(cfg.seed + 1 + rank)  # own dropout stream per rank
-    queue = config["queue"] if rank == 0 else None
-    if queue is not None:
-        queue.put({"event": "resume" if start else "begin", "step": start, "time": time.time()})
+        ray.train.report(metrics)
 
-    metrics: dict = {}
-    pad_to = pad_multiple(device)
-    engine.train()
-    for step in range(start, plan.total_steps):
-        t0 = time.perf_counter()
-        lr = scheduler.get_last_lr()[0]
-        # pad_id 0: padding is masked out of attention and loss, any valid id does.
-        batches = [
-            collate(
-                [examples[i] for i in idx], cfg.data.layout, with_skeleton, pad_id=0, pad_to=pad_to
-            )
-            for idx in step_micro_batches(lengths, step, plan, cfg.seed, rank)
-        ]
-        tokens = sum(b.num_tokens for b in batches)
-        # Each term is normalised by its token count over the whole global batch:
-        # count this rank's tokens for the step, sum over ranks, before any forward.
-        counts = sum(losses.token_counts(b.is_code, b.is_skel, b.is_mask) for b in batches).to(
-            device
-        )
-        dist.all_reduce(counts)
-        sums = torch.zeros(3, device=device, dtype=torch.float64)
-        for b in batches:
-            loss, mb_sums = micro_step(engine, b.to(device), counts, weights)
-            # DeepSpeed averages gradients over ranks; ×world undoes it, since the loss is
-            # already a global mean. scale_wrt_gas=False: the counts already cover accumulation.
-            engine.backward(loss * world, scale_wrt_gas=False)
-            engine.step()
-            sums += mb_sums.detach().double()
-        done = step + 1
-        last = done == plan.total_steps
-        if done % cfg.log_every == 0 or done % cfg.checkpoint_every == 0 or last:
-            stats = torch.cat([sums, torch.tensor([tokens], dtype=torch.float64, device=device)])
-            dist.all_reduce(stats)
-            total, terms = losses.combine(stats[:3], counts, weights.double())
-            step_time = time.perf_counter() - t0
-            grad_norm = engine.get_global_grad_norm()
-            # Terms that were not computed (no skeleton sequence when β = 0) are not logged.
-            run_terms = [
-                i for i, name in enumerate(losses.TERMS) if with_skeleton or name != "skeleton"
-            ]
-            metrics = {
-                "step": done,
-                "epoch": step // plan.steps_per_epoch,
-                "loss": total.item(),
-                **{f"loss_{losses.TERMS[i]}": terms[i].item() for i in run_terms},
-                **{f"tokens_{losses.TERMS[i]}": int(counts[i].item()) for i in run_terms},
-                "lr": lr,
-                "grad_norm": float(grad_norm) if grad_norm is not None else None,
-                "tokens_per_s": stats[3].item() / step_time,
-                "step_time_s": step_time,
-            }
-            if queue is not None:
-                queue.put(metrics)
-            if done % cfg.checkpoint_every == 0 or last:
-                _report_checkpoint(engine, metrics, run_dir, rank, world)
-            else:
-                ray.train.report(metrics)
-        if cfg.crash_after_step == done:
-            # Testing aid: die like a killed job, once any checkpoint reported is registered.
-            ray.train.get_all_reported_checkpoints()
-            os._exit(1)
 
-    _save_adapter(
-        engine, lm, run_dir / "adapter", config["model_path"], rank, cfg.deepspeed.zero_stage
-    )
-    if cfg.save_merged and rank == 0:
+# Testing aid, read here only: tests/training/test_trainer.py sets it (in scaling.env_vars) to
+# kill a run as a killed job dies, right after that step and any checkpoint reported with it.
+TEST_CRASH_AFTER_STEP = "EFFISKEL_TEST_CRASH_AFTER_STEP"
+
+
+def _test_crash(done: int) -> None:
+    if os.environ.get(TEST_CRASH_AFTER_STEP) == str(done):
+        import ray.train
+
+        ray.train.get_all_reported_checkpoints()  # returns once they are registered
+        os._exit(1)
+
+
+def save(engine, lm, w: Worker) -> None:
+    """The adapter (and the merged model if asked); then the staging files go."""
+    import torch.distributed as dist
+
+    _save_adapter(engine, lm, w.run_dir / "adapter", w.model_path, w.rank, w.cfg.deepspeed.zero_stage)
+    if w.cfg.save_merged and w.rank == 0:
         from transformers.integrations import unset_hf_deepspeed_config
 
         # A whole-model load on one rank: ZeRO-3's sharded loading (collective) must be off.
         unset_hf_deepspeed_config()
-        merge_adapter(config["model_path"], run_dir / "adapter", run_dir / "merged")
+        merge_adapter(w.model_path, w.run_dir / "adapter", w.run_dir / "merged")
     dist.barrier()
-    if rank == 0:
-        shutil.rmtree(run_dir / "staging", ignore_errors=True)
+    if w.rank == 0:
+        shutil.rmtree(w.run_dir / "staging", ignore_errors=True)
 
 
 def micro_step(model, b: Batch, global_counts: torch.Tensor, weights: torch.Tensor):

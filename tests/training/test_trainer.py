@@ -1,8 +1,9 @@
 """The trainer on real Ray Train + DeepSpeed (ZeRO-2, gloo) with the tiny model on CPU.
 
 Three Ray Train runs share the session's Ray: an uninterrupted 2-worker run, a run killed
-right after its step-4 checkpoint, and the rerun of that command, which must continue
-exactly where the uninterrupted run went.
+right after its step-4 checkpoint (through the test-only EFFISKEL_TEST_CRASH_AFTER_STEP,
+given to the workers in scaling.env_vars), and the rerun of that command, which must
+continue exactly where the uninterrupted run went.
 """
 
 from __future__ import annotations
@@ -16,10 +17,21 @@ import torch
 
 from effiskel.config import load
 from effiskel.training import TrainConfig, train
-from effiskel.training.trainer import Plan, lr_factor, make_plan, step_micro_batches
+from effiskel.training.examples import collate
+from effiskel.training.flops import ModelFlops
+from effiskel.training.models import add_lora, load_model
+from effiskel.training.trainer import (
+    TEST_CRASH_AFTER_STEP,
+    Plan,
+    lr_factor,
+    make_plan,
+    prepare,
+    step_micro_batches,
+)
 from tests.training.synthetic import skeleton_rows, write_shards
 
 STEPS = 8
+PEAK = 1e10  # FLOP/s per device given to the uninterrupted run: its steps log MFU
 # A Ray Train run takes ~30 s here; a run that waits for CPUs other tests still hold must
 # fail, not hang the suite.
 pytestmark = pytest.mark.timeout(600)
@@ -74,7 +86,7 @@ def steps(records):
 
 @pytest.fixture(scope="module")
 def uninterrupted(ray_session, runs_dir):
-    return train(config(runs_dir, "full"))
+    return train(config(runs_dir, "full", f"scaling.peak_flops_per_device={PEAK}"))
 
 
 @pytest.mark.slow
@@ -130,8 +142,10 @@ def test_adapter_loads_with_peft_and_changes_the_model(uninterrupted):
 def test_rerun_after_a_crash_resumes_and_matches_the_uninterrupted_run(uninterrupted, runs_dir):
     import ray.train
 
+    crashing = config(runs_dir, "resumed")
+    crashing.scaling.env_vars[TEST_CRASH_AFTER_STEP] = "4"
     with pytest.raises(ray.train.TrainingFailedError):
-        train(config(runs_dir, "resumed", "crash_after_step=4"))
+        train(crashing)
     result = train(config(runs_dir, "resumed"))  # the same command again
 
     crashed, resumed = segments(result.metrics_path)
@@ -156,6 +170,29 @@ def test_rerun_after_a_crash_resumes_and_matches_the_uninterrupted_run(uninterru
     a = load_file(uninterrupted.adapter_dir / "adapter_model.safetensors")
     b = load_file(result.adapter_dir / "adapter_model.safetensors")
     assert a.keys() == b.keys() and all(torch.allclose(a[k], b[k], atol=1e-6) for k in a)
+    # No peak on CPU unless one is given: MFU is logged as null; the FLOPs stay the same.
+    assert all(m["mfu"] is None for m in steps(resumed).values())
+    assert all(m["model_flops"] == want[s]["model_flops"] for s, m in steps(resumed).items())
+
+
+@pytest.mark.slow
+def test_every_logged_step_carries_the_mfu_of_both_ranks_model_flops(uninterrupted, runs_dir):
+    cfg = config(runs_dir, "full")
+    model_path, examples, _, _ = prepare(cfg)
+    plan = make_plan(cfg, len(examples))
+    lengths = np.array([ex.row_length(cfg.data.layout, True) for ex in examples])
+    lm = add_lora(load_model(model_path, torch.float32), cfg.lora.rank, cfg.lora.alpha, 0.0,
+                  cfg.lora.target_modules)
+    flops = ModelFlops.of(lm.get_base_model())
+    for step, m in steps(segments(uninterrupted.metrics_path)[0]).items():
+        batches = [
+            collate([examples[i] for i in idx], cfg.data.layout, True, pad_id=0)
+            for rank in (0, 1)
+            for idx in step_micro_batches(lengths, step - 1, plan, cfg.seed, rank)
+        ]
+        assert m["model_flops"] == flops.step(batches)  # the global step: both ranks' rows
+        assert m["mfu"] == pytest.approx(m["model_flops"] / m["step_time_s"] / (2 * PEAK))
+        assert m["mfu"] > 0
 
 
 def test_plan_checks_batch_sizes_with_actionable_errors():
