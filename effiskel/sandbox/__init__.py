@@ -1,7 +1,9 @@
 """Runs untrusted programs: limits, isolation, verdicts, timing, a warm fork server.
 
 See `Sandbox` (client.py) for the entry point, `isolation.py` for what keeps a
-program in, and `server.py` for how one run works.
+program in, `server.py` for how runs are forked and timed, `harness.py` for
+the forked child's side, and `judge.py` for how outputs are judged (in the
+client: the server never holds expected outputs).
 
 Exports are resolved lazily: the fork server imports modules of this package,
 and everything it imports is copied by every fork (fork time grows with the

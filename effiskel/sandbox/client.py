@@ -17,7 +17,9 @@ returns what each run produced, which `judge.py` compares here.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -232,7 +234,14 @@ class Sandbox:
         results = []
         for inp, expected_text in cases:
             try:
-                resp = self._request({**base, "input": inp}, timeout)
+                sent = call_args(inp) if mode == "call" else inp
+            except ValueError as e:  # the dataset's test, not the program
+                results.append(TestResult(Verdict.SE, detail=f"bad test case: {e}"))
+                if stop_on_failure:
+                    break
+                continue
+            try:
+                resp = self._request({**base, "input": sent}, timeout)
             except SandboxError as e:
                 results.append(TestResult(Verdict.SE, detail=str(e)))
                 break
@@ -271,8 +280,15 @@ class Sandbox:
         except Exception as e:
             return RunResult(Verdict.SE, [TestResult(Verdict.SE, detail=f"bad checker: {e!r}")],
                              self.isolation)
+        inputs, unreadable = [], {}
+        for i, (inp, _) in enumerate(cases):
+            try:
+                inputs.append(call_args(inp) if mode == "call" else inp)
+            except ValueError as e:  # sent as None: the child reports it, judged SE here
+                inputs.append(None)
+                unreadable[i] = f"bad test case: {e}"
         req = {
-            "op": "check", "program": program, "inputs": [inp for inp, _ in cases],
+            "op": "check", "program": program, "inputs": inputs,
             "mode": mode, "entry_point": entry_point, "output_rule": output_rule,
             "want_args": check_fn is not None, "stop_on_failure": stop_on_failure,
             "limits": _limits_dict(lim, self._profile_slowdown),
@@ -283,8 +299,10 @@ class Sandbox:
         except SandboxError as e:
             return RunResult(Verdict.SE, [TestResult(Verdict.SE, detail=str(e))], self.isolation)
         results = []
-        for (inp, expected_text), r in zip(cases, resp["tests"]):
+        for i, ((inp, expected_text), r) in enumerate(zip(cases, resp["tests"])):
             res = self._judged(r, mode, inp, expected_text, check_fn, float_tolerance)
+            if i in unreadable:
+                res.verdict, res.detail = Verdict.SE, unreadable[i]
             results.append(res)
             if res.verdict != Verdict.AC and stop_on_failure:
                 break
@@ -315,7 +333,7 @@ class Sandbox:
                 res.verdict, res.detail = Verdict.WA, str(e)
             return res
         try:
-            expected = values.from_literal(expected_text) if mode == "call" else expected_text
+            expected = expected_value(expected_text) if mode == "call" else expected_text
         except ValueError as e:
             res.verdict, res.detail = Verdict.SE, f"bad test case: expected output: {e}"
             return res
@@ -341,8 +359,12 @@ class Sandbox:
         are scaled by `profile_slowdown`. Outputs are not judged."""
         cases = _cases(tests, mode, entry_point)
         lim = limits or self.limits
+        try:
+            inputs = [call_args(inp) if mode == "call" else inp for inp, _ in cases]
+        except ValueError as e:
+            return LineProfile(Verdict.SE, {}, f"bad test case: {e}")
         req = {"op": "profile", "program": program,
-               "tests": [(inp, None) for inp, _ in cases], "mode": mode,
+               "tests": [(inp, None) for inp in inputs], "mode": mode,
                "entry_point": entry_point,
                "limits": _limits_dict(lim, self._profile_slowdown)}
         timeout = 30 + len(cases) * (lim.wall_s * self._profile_slowdown + 1)
@@ -351,6 +373,32 @@ class Sandbox:
         except SandboxError as e:
             return LineProfile(Verdict.SE, {}, str(e))
         return LineProfile(Verdict(resp["verdict"]), resp["lines"], resp["detail"])
+
+
+@functools.lru_cache(maxsize=16384)
+def _call_args_cached(text: str) -> bytes:
+    args = values.from_literal(text)
+    if not isinstance(args, (list, tuple)):
+        raise ValueError(f"call-mode input must be a list of arguments, got {text[:80]!r}")
+    return pickle.dumps(list(args), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def call_args(text: str) -> bytes:
+    """A call-mode test input (literal text of the argument list), pickled for the
+    sandbox; ValueError if it is not one. Parsed once per text: a task's inputs
+    are sent in every pass and every timing round, and parsing a literal costs
+    as much as many a test's call."""
+    return _call_args_cached(text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _expected_cached(text: str) -> bytes:
+    return pickle.dumps(values.from_literal(text), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def expected_value(text: str):
+    """A call-mode expected output's value (a fresh copy: checkers may mutate it)."""
+    return pickle.loads(_expected_cached(text))
 
 
 def _overall(results: list[TestResult]) -> Verdict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import pickle
 import signal
 import threading
 
@@ -51,7 +52,7 @@ def judge(output, mode: str, inp: str, expected, checker, float_tolerance: float
     got = output.get("value")
     if checker is not None:
         # the arguments as the call left them: in-place tasks are judged on them
-        args = output["args"] if "args" in output else values.from_literal(inp)
+        args = output["args"] if "args" in output else _input_value(inp)
         ok = _call_checker(checker, args, expected, got)
     else:
         ok = values.values_equal(got, expected, tol)
@@ -65,6 +66,12 @@ def captured(output, mode: str) -> str:
     if "value_error" in output:
         raise TypeError(output["value_error"])
     return values.to_literal(output.get("value"))
+
+
+def _input_value(inp: str):
+    from effiskel.sandbox.client import call_args  # parsed once, by the client's cache
+
+    return pickle.loads(call_args(inp))
 
 
 def _short(v) -> str:

@@ -71,9 +71,13 @@ class TestResult:
     __test__ = False
 
     verdict: Verdict
-    time_ns: float | None = None  # mean of times_ns (the paper's t_j)
-    times_ns: list[int] = field(default_factory=list)  # one per timed repeat
-    cpu_ns: list[int] = field(default_factory=list)  # CPU time of each repeat's process
+    time_ns: float | None = None  # mean of times_ns (the paper's t_j); None when untimed
+    # one per timed repeat: the time charged, never below what the server saw from
+    # outside the program (see server.check_timing)
+    times_ns: list[int] = field(default_factory=list)
+    # CPU of each repeat: its process's (fork mode), or the child's clock per repeat,
+    # scaled to the kernel's count for the whole child (child mode)
+    cpu_ns: list[int] = field(default_factory=list)
     max_rss_kb: int = 0  # peak resident memory of the run's process (max over repeats)
     stdout_bytes: int = 0
     detail: str = ""  # why it failed, for humans

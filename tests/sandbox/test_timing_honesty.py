@@ -134,8 +134,8 @@ def test_a_forged_record_is_refused_with_the_reason():
     ms = 1_000_000
     begin = 10**18
     honest = [(b"B", begin), (b"E", begin + 300 * ms)]
-    bounds = Bounds(window_ns=50_000, gap_ns=500_000, exit_ns=2 * ms)
-    rec = [{"kind": "ok", "t": 299 * ms}]
+    bounds = Bounds(window_ns=50_000, gap_ns=500_000, exit_ns=2 * ms, outside_cpu_ns=5 * ms)
+    rec = [{"kind": "ok", "t": 299 * ms, "cpu": 299 * ms}]
     charged, problem, _ = check_timing(honest, rec, begin - ms, begin + 301 * ms, bounds, 10_000,
                                        [1])
     assert problem is None and charged == [300 * ms - 50_000]  # clamped up to w - o
@@ -152,6 +152,16 @@ def test_a_forged_record_is_refused_with_the_reason():
     charged, problem, _ = check_timing(honest, rec, begin - ms, begin + 305 * ms, bounds, 10_000,
                                        [1])
     assert problem is None and charged[0] > 300 * ms
+    # 80 ms between the last marker and the exit the server saw: with the child's
+    # CPU at what the harness needs, the server was scheduled late (charged nothing);
+    # with the child burning CPU all that time, it was working (not believed)
+    cpu = 299 * ms + 3 * ms
+    charged, problem, _ = check_timing(honest, rec, begin - ms, begin + 380 * ms, bounds, 10_000,
+                                       [1], cpu)
+    assert problem is None and charged == [300 * ms - 50_000]
+    _, problem, _ = check_timing(honest, rec, begin - ms, begin + 380 * ms, bounds, 10_000, [1],
+                                 cpu + 80 * ms)
+    assert problem and "after its last repeat ended" in problem
     # markers missing or extra: not believed
     _, problem, _ = check_timing(honest + [(b"E", begin + 301 * ms)], rec, begin - ms,
                                  begin + 302 * ms, bounds, 10_000, [1])
