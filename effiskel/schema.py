@@ -109,12 +109,40 @@ SKELETONS = pa.schema(
     ]
 )
 
+PAIRS = pa.schema(
+    [
+        ("task_id", pa.string()),
+        ("stage", pa.string()),  # "correctness" (CodeDPO* stage 1) | "efficiency" (stage 2, SkelDPO)
+        ("prompt", pa.string()),  # N
+        ("chosen_id", pa.string()),  # an efficient (top_k) solution
+        ("chosen", pa.string()),
+        ("chosen_rank", pa.int32()),
+        ("chosen_time_ns", pa.float64()),
+        ("rejected_id", pa.string()),  # an incorrect solution, or a correct slow one
+        ("rejected", pa.string()),
+        ("rejected_verdict", pa.string()),
+        ("rejected_time_ns", pa.float64()),
+        ("slowdown", pa.float64()),  # efficiency pairs: rejected time_ns / chosen time_ns
+        # Efficiency pairs: the fast solution's efficiency skeleton (its Stage 2 row) and the
+        # slow solution's inefficiency skeleton (skeleton/inefficiency.py), or null and why.
+        ("chosen_skeleton", pa.string()),
+        ("rejected_skeleton", pa.string()),
+        ("rejected_char_mask", pa.string()),  # one "0"/"1" per character of rejected
+        ("rejected_kept_fraction", pa.float64()),
+        ("skeleton_status", pa.string()),
+        ("skeleton_reason", pa.string()),
+        ("status", pa.string()),  # "ok" (a pair) or "skipped" (the task has none of this stage)
+        ("reason", pa.string()),
+    ]
+)
+
 ALL = {
     "tasks": TASKS,
     "solutions": SOLUTIONS,
     "runs": RUNS,
     "efficient": EFFICIENT,
     "skeletons": SKELETONS,
+    "pairs": PAIRS,
 }
 
 
