@@ -65,6 +65,9 @@ def test_efficiency_pairs_take_the_slowest_qualifying_solutions_round_robin():
     assert [round(r["slowdown"], 4) for r in rows if r["stage"] == "efficiency"] == [
         10.0, round(520 / 150, 4), round(1000 / 260, 4)]
     assert rejected_ids(rows) == ["S1", "S2"]
+    one = code_pairs("T", EFFICIENT, PairsConfig(efficiency_pairs_per_task=1))
+    assert pairs_of(one, "efficiency") == [("E1", "S1")]
+    assert len(pairs_of(one, "correctness")) == 3  # the limit is of efficiency pairs only
 
 
 def test_min_slowdown_is_inclusive_and_below_it_the_task_says_how_far_off_it_is():
