@@ -22,39 +22,14 @@ import re
 import statistics
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from data_pipeline.common import cluster_workers, init_ray, map_units, quiet_ray_data
 from data_pipeline.shards import read_shard, remove_partial, shard_path, write_shard
-from effiskel.sandbox import Limits, TestCase, Verdict
+from effiskel.config import ExtractConfig
+from effiskel.sandbox import TestCase, Verdict
 from effiskel.schema import SKELETONS
-from effiskel.skeleton.extract import SkeletonConfig, extract_task, solution_pool
-
-
-@dataclass
-class ExtractConfig:
-    """Stage 2: extract SMS, SSS and TAS skeletons from Stage 1's efficient sets."""
-
-    input: str = "out/profile"
-    """Stage 1's output directory (holding efficient/ and tasks/)."""
-    out: str = "out/extract"
-    """Output directory: skeletons/ Parquet shards and summary.json."""
-    skeleton: SkeletonConfig = field(default_factory=SkeletonConfig)
-    """Strategies, K, SSS threshold and the other choices of Algorithm 1."""
-    profile_tests: int = 5
-    """TAS: each efficient solution is line-profiled on at most this many tests, the largest
-    inputs (the same tests for all K)."""
-    workers: int | None = None
-    """Actors (one CPU and one sandbox each); default: every CPU of the cluster."""
-    address: str | None = None
-    """Ray cluster to join; default: an embedded local Ray."""
-    isolation: str = "auto"
-    """Sandbox isolation for line profiling: auto or process."""
-    limits: Limits = field(default_factory=Limits)
-    """Limits of a line-profiled run (scaled by the profiler's slowdown, 10x)."""
-    progress: bool = True
-    """Show a progress bar."""
+from effiskel.skeleton.extract import extract_task, solution_pool
 
 
 def profile_tests(task: dict, n: int) -> list[dict]:

@@ -25,62 +25,11 @@ import os
 import socket
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from data_pipeline.common import cluster_workers, init_ray, map_units, quiet_ray_data
 from data_pipeline.shards import read_shard, remove_partial, shard_name, shard_path, write_shard
-from effiskel.sandbox import Limits
-
-
-@dataclass
-class ProfileConfig:
-    """Stage 1: profile every solution of every task and keep the top-K per task."""
-
-    source: str = "mini"
-    """Task source: mini, apps, codenet, humaneval, humanevalplus, mbppplus, enamel, effibench, mercury."""
-    data: str | None = None
-    """Path to the source's data (a directory or file); the bundled suite for mini when unset."""
-    out: str = "out/profile"
-    """Output directory: tasks/, runs/, efficient/ Parquet shards and summary.json."""
-    top_k: int = 5
-    """Fastest correct solutions kept per task (the paper's K)."""
-    repeat: int = 30
-    """Timed runs per test input (the paper's R); the stored time is their mean."""
-    adaptive: bool = False
-    """Stop repeating a solution once its order among the task's solutions is settled."""
-    min_repeats: int = 6
-    """Adaptive mode: runs per input before the first check (and at least 6 rounds: the
-    fewest with a 95 % sign-test interval)."""
-    round_repeats: int = 1
-    """Repeats per input in each interleaved round of the ranking (effiskel/profiling.py):
-    1 pairs the solutions' runs most closely; more amortize a sandbox call over several."""
-    repeat_mode: str = "child"
-    """How the sandbox runs a round's repeats of one input: "child" (one fork, the
-    repeats inside it, each with a fresh module namespace; for dataset solutions,
-    which do not carry work between repeats) or "fork" (one fork per repeat: for
-    programs that may game the timer). Matters when round_repeats > 1; see README."""
-    pin_cpu: bool = True
-    """Pin each sandbox worker, its sandbox server and their children to a CPU of its own
-    where the node allows it (effiskel/pinning.py); the summary lists each worker's CPU."""
-    max_incorrect: int = 3
-    """Incorrect solutions kept per task, for the preference baselines."""
-    chunk_size: int = 16
-    """Solutions per runs shard: the granularity of resuming within a task."""
-    workers: int | None = None
-    """Sandbox actors (one CPU each); default: every CPU of the cluster."""
-    address: str | None = None
-    """Ray cluster to join (e.g. ray://head:10001 or auto); default: an embedded local Ray."""
-    isolation: str = "auto"
-    """Sandbox isolation: auto (kernel namespaces where allowed) or process."""
-    limits: Limits = field(default_factory=Limits)
-    """Per-run limits of the sandbox (a task's own time limit is not applied)."""
-    preload: list[str] | None = None
-    """Modules the sandbox server imports once; default: effiskel.sandbox.server.DEFAULT_PRELOAD."""
-    source_options: dict = field(default_factory=dict)
-    """Options passed to the source loader (e.g. ENAMEL: levels)."""
-    progress: bool = True
-    """Show a progress bar."""
+from effiskel.config import ProfileConfig
 
 
 # ----------------------------------------------------------------------------- worker side

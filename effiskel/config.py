@@ -19,10 +19,14 @@ import inspect
 import textwrap
 import types
 import typing
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+
+from effiskel.sandbox.types import Limits
+from effiskel.skeleton.extract import SkeletonConfig
 
 T = TypeVar("T")
 
@@ -182,3 +186,79 @@ def describe(cls: type, prefix: str = "") -> list[str]:
             default = "required"
         lines.append(f"{prefix}{f.name} ({default!r}): {docs.get(f.name, '')}")
     return lines
+
+
+# ----------------------------------------------------------------------------- stage configs
+@dataclass
+class ProfileConfig:
+    """Stage 1: profile every solution of every task and keep the top-K per task."""
+
+    source: str = "mini"
+    """Task source: mini, apps, codenet, humaneval, humanevalplus, mbppplus, enamel, effibench, mercury."""
+    data: str | None = None
+    """Path to the source's data (a directory or file); the bundled suite for mini when unset."""
+    out: str = "out/profile"
+    """Output directory: tasks/, runs/, efficient/ Parquet shards and summary.json."""
+    top_k: int = 5
+    """Fastest correct solutions kept per task (the paper's K)."""
+    repeat: int = 30
+    """Timed runs per test input (the paper's R); the stored time is their mean."""
+    adaptive: bool = False
+    """Stop repeating a solution once its order among the task's solutions is settled."""
+    min_repeats: int = 6
+    """Adaptive mode: runs per input before the first check (and at least 6 rounds: the
+    fewest with a 95 % sign-test interval)."""
+    round_repeats: int = 1
+    """Repeats per input in each interleaved round of the ranking (effiskel/profiling.py):
+    1 pairs the solutions' runs most closely; more amortize a sandbox call over several."""
+    repeat_mode: str = "child"
+    """How the sandbox runs a round's repeats of one input: "child" (one fork, the
+    repeats inside it, each with a fresh module namespace; for dataset solutions,
+    which do not carry work between repeats) or "fork" (one fork per repeat: for
+    programs that may game the timer). Matters when round_repeats > 1; see README."""
+    pin_cpu: bool = True
+    """Pin each sandbox worker, its sandbox server and their children to a CPU of its own
+    where the node allows it (effiskel/pinning.py); the summary lists each worker's CPU."""
+    max_incorrect: int = 3
+    """Incorrect solutions kept per task, for the preference baselines."""
+    chunk_size: int = 16
+    """Solutions per runs shard: the granularity of resuming within a task."""
+    workers: int | None = None
+    """Sandbox actors (one CPU each); default: every CPU of the cluster."""
+    address: str | None = None
+    """Ray cluster to join (e.g. ray://head:10001 or auto); default: an embedded local Ray."""
+    isolation: str = "auto"
+    """Sandbox isolation: auto (kernel namespaces where allowed) or process."""
+    limits: Limits = field(default_factory=Limits)
+    """Per-run limits of the sandbox (a task's own time limit is not applied)."""
+    preload: list[str] | None = None
+    """Modules the sandbox server imports once; default: effiskel.sandbox.server.DEFAULT_PRELOAD."""
+    source_options: dict = field(default_factory=dict)
+    """Options passed to the source loader (e.g. ENAMEL: levels)."""
+    progress: bool = True
+    """Show a progress bar."""
+
+
+@dataclass
+class ExtractConfig:
+    """Stage 2: extract SMS, SSS and TAS skeletons from Stage 1's efficient sets."""
+
+    input: str = "out/profile"
+    """Stage 1's output directory (holding efficient/ and tasks/)."""
+    out: str = "out/extract"
+    """Output directory: skeletons/ Parquet shards and summary.json."""
+    skeleton: SkeletonConfig = field(default_factory=SkeletonConfig)
+    """Strategies, K, SSS threshold and the other choices of Algorithm 1."""
+    profile_tests: int = 5
+    """TAS: each efficient solution is line-profiled on at most this many tests, the largest
+    inputs (the same tests for all K)."""
+    workers: int | None = None
+    """Actors (one CPU and one sandbox each); default: every CPU of the cluster."""
+    address: str | None = None
+    """Ray cluster to join; default: an embedded local Ray."""
+    isolation: str = "auto"
+    """Sandbox isolation for line profiling: auto or process."""
+    limits: Limits = field(default_factory=Limits)
+    """Limits of a line-profiled run (scaled by the profiler's slowdown, 10x)."""
+    progress: bool = True
+    """Show a progress bar."""
