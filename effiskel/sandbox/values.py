@@ -9,7 +9,9 @@ write this text and the sandbox reads it, so both use this one module.
 from __future__ import annotations
 
 import ast
+import json
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +29,11 @@ _MAX_DECIMAL_DIGITS = 4000  # str(int) refuses > 4300 digits; hex has no limit
 
 
 def to_literal(value: Any) -> str:
+    if type(value) is list and _numbers_only(value):
+        try:  # the same text, written by C: big outputs are mostly lists of numbers
+            return json.dumps(value, allow_nan=False)
+        except ValueError:
+            pass  # nan or inf: spelled as calls below
     t = type(value)
     if value is None or t is bool:
         return repr(value)
@@ -63,9 +70,37 @@ def to_literal(value: Any) -> str:
     )
 
 
+# Literal text that is also JSON with the same meaning: numbers and lists only
+# (json.loads and Python agree on every such text both accept; the others are
+# left to the parser below).
+_NUMBERS_AND_LISTS = re.compile(r"[-0-9.eE\[\], ]*")
+
+
+_NUMBER_TYPES = frozenset({int, float})
+_INT_LIMIT = 2 ** (_MAX_DECIMAL_DIGITS * 3)  # to_literal writes larger ints in hex
+
+
+def _numbers_only(value: list) -> bool:
+    """A list (of lists) of ints (no wider than to_literal writes in decimal) and
+    floats: JSON writes it as to_literal would. (Type checks run in C: outputs
+    can hold millions of numbers.)"""
+    types = set(map(type, value))
+    if types <= _NUMBER_TYPES:
+        return int not in types or max(map(abs, value)) < _INT_LIMIT
+    if not types <= _NUMBER_TYPES | {list}:
+        return False
+    return all(_numbers_only(x) if type(x) is list else
+               (type(x) is float or abs(x) < _INT_LIMIT) for x in value)
+
+
 def from_literal(text: str) -> Any:
     """The value of `to_literal` text (and of plain Python literals); ValueError otherwise.
     Unlike eval it runs nothing: only literals and the few calls above."""
+    if _NUMBERS_AND_LISTS.fullmatch(text) and text.strip():
+        try:  # 50-100x faster than parsing, for the big outputs (lists of numbers)
+            return json.loads(text)
+        except ValueError:
+            pass
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as e:
@@ -124,11 +159,19 @@ def values_equal(got: Any, expected: Any, atol: float = 0.0) -> bool:
     a tolerance, as EvalPlus does: absolute `atol` (1e-6 when 0 is given) plus
     a relative 1e-7, and nan matches nan.
     """
+    try:
+        if got == expected:  # Python's equality implies ours (ours only adds tolerance)
+            return True
+    except RecursionError:
+        pass
     if isinstance(expected, float) or isinstance(got, float):
         if isinstance(got, bool) or isinstance(expected, bool):
             return got == expected
         if not isinstance(got, (int, float)) or not isinstance(expected, (int, float)):
             return False
+        if type(got) is int and abs(got) > 2**1023 or type(expected) is int and \
+                abs(expected) > 2**1023:
+            return False  # an int beyond every float is no float (and math.isnan would raise)
         if math.isnan(expected) or math.isnan(got):
             return math.isnan(expected) and math.isnan(got)
         if math.isinf(expected) or math.isinf(got):
@@ -180,6 +223,9 @@ def _is_int(token: bytes) -> bool:
     return token.lstrip(b"+-").isdigit()
 
 
+_ATOMS = frozenset({type(None), bool, int, float, complex, str, bytes})
+
+
 def to_plain(value: Any, depth: int = 0) -> Any:
     """A returned value as builtins only, so it can cross the process boundary.
 
@@ -190,9 +236,11 @@ def to_plain(value: Any, depth: int = 0) -> Any:
     if depth > 200:
         raise TypeError("returned value is nested more than 200 levels deep")
     t = type(value)
-    if value is None or t in (bool, int, float, complex, str, bytes):
+    if t in _ATOMS:
         return value
     if t in (list, tuple, set, frozenset):
+        if _ATOMS.issuperset(map(type, value)):  # already plain (checked in C)
+            return value
         return t(to_plain(v, depth + 1) for v in value)
     if t is dict:
         return {to_plain(k, depth + 1): to_plain(v, depth + 1) for k, v in value.items()}

@@ -91,3 +91,36 @@ def test_resolve_entry_point_makes_a_fresh_instance_per_call():
     assert [resolve_entry_point(namespace, "Solution.bump")() for _ in range(2)] == [1, 1]
     with pytest.raises(NameError, match="Solution"):
         resolve_entry_point({}, "Solution.bump")
+
+
+def test_fast_paths_agree_with_the_parser_and_the_recursive_comparison():
+    """Lists of numbers (the big outputs) are written and read by json, and equal
+    values compared by Python's ==: the results must be what the slow paths give."""
+    import ast
+    import random
+
+    from effiskel.sandbox.values import literal_node, values_equal
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        v = [rng.choice([rng.randint(-10**20, 10**20), rng.random() * 1e10, -0.0, 2**12000,
+                         [rng.randint(0, 9)], []]) for _ in range(rng.randrange(6))]
+        text = to_literal(v)
+        slow = literal_node(ast.parse(text, mode="eval").body)  # the parser, no fast path
+        fast = from_literal(text)
+        assert to_literal(slow) == to_literal(fast) and text == to_literal(fast)
+        assert values_equal(fast, slow)
+    for text in ("[1, 2, ]", "00", "1-2", "--5", ".5", "5.", "1 2"):  # not JSON: the parser decides
+        try:
+            expected = literal_node(ast.parse(text.strip(), mode="eval").body)
+        except (ValueError, SyntaxError):
+            with pytest.raises(ValueError):
+                from_literal(text)
+        else:
+            assert from_literal(text) == expected
+    assert to_literal([1.0, float("nan")]) == "[1.0, float('nan')]"
+    for big in (2**12000, -(2**12000), 2**12000 - 1):  # the widest decimal, and hex beyond it
+        assert to_literal([big]) == f"[{to_literal(big)}]"
+        assert to_literal([[1], [big]]) == f"[[1], [{to_literal(big)}]]"
+    assert not values_equal(10**5000, 1.5) and not values_equal([2.5], [10**400])
+    assert values_equal([1, [2.0000001]], [1, [2]]) and not values_equal([1, 2], (1, 2))
