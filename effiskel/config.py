@@ -1,191 +1,248 @@
-"""Typed dataclass configs: YAML files plus dotted `key.sub=value` overrides.
+"""Typed dataclass configs, and the one parser that builds every stage's command line.
 
-Every config is a dataclass whose fields carry a docstring (a string literal
-right after the field, as in litgpt). Config dataclasses live next to the code
-they configure (`sandbox.Limits`, `skeleton.SkeletonConfig`,
-`training.config.TrainConfig`, ...); this module only knows how to build them:
+A config is a dataclass with a docstring under each field, as in litgpt; a section is a
+nested dataclass. jsonargparse builds the command line from it, so a setting has one
+name everywhere: the YAML key `limits: {cpu_time_s: 2}` is the flag
+`--limits.cpu_time_s 2`, in `effiskel profile`, in `python -m jobs.profile` and under
+`ray job submit -- python -m jobs.profile`. `--help` shows every key with its type,
+default and docstring; `--print_config` prints the whole config as YAML that `--config`
+reads back.
 
-    cfg = load(TrainConfig, "configs/demo.yaml", ["lora.rank=8", "method=efficoder"])
+On the command line only, three spellings of the README's contract are read as the
+flag they stand for: dashes are underscores (`--top-k` is `--top_k`), `key.sub=value`
+is `--key.sub=value`, and a list may be written `a,b,c`. A command may also name
+aliases (`--in` for `--input`).
 
-Unknown keys and badly typed values are errors that name the key and list the
-valid ones, so a typo in a YAML file never silently falls back to a default.
+Bad input is a one-line `ConfigError` naming the key: an unknown key (a flag or a YAML
+key) lists the valid ones; a badly typed value says what was expected; a config's own
+checks (`__post_init__`) keep their message.
+
+Configs that belong to one module stay next to it (`sandbox.Limits`,
+`skeleton.extract.SkeletonConfig`, `training.config.TrainConfig`); the two Ray Data
+stages' configs are here, where their commands build them without importing Ray.
 """
 
 from __future__ import annotations
 
-import ast
 import dataclasses
-import inspect
-import textwrap
+import difflib
+import re
+import sys
 import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
-
-import yaml
+from typing import Any, Literal, NoReturn, TypeVar
 
 from effiskel.sandbox.types import Limits
 from effiskel.skeleton.extract import SkeletonConfig
 
 T = TypeVar("T")
 
+Isolation = Literal["auto", "process"]
+"""auto: kernel namespaces where the kernel allows them; process: the in-process guard only."""
+RepeatMode = Literal["child", "fork"]
+"""child: one fork per input, its repeats inside it; fork: one fork per repeat."""
+
 
 class ConfigError(ValueError):
-    """A config file or override that does not fit its dataclass."""
+    """A config file, flag or dict that does not fit its dataclass."""
 
 
-def load(cls: type[T], path: str | Path | None = None, overrides: list[str] | None = None) -> T:
-    """Build `cls` from an optional YAML file and `key.sub=value` overrides."""
-    data: dict[str, Any] = {}
-    if path is not None:
-        path = Path(path)
-        if not path.is_file():
-            raise ConfigError(f"config file {path} does not exist")
-        loaded = yaml.safe_load(path.read_text()) or {}
-        if not isinstance(loaded, dict):
-            raise ConfigError(f"config file {path} must hold a mapping at top level")
-        data = loaded
-    for item in overrides or []:
-        apply_override(data, item)
-    return from_dict(cls, data)
+def parse(cls: type[T], argv: list[str] | None = None, prog: str | None = None,
+          description: str | None = None, aliases: dict[str, str] | None = None) -> T:
+    """A command's config from its command line (default sys.argv[1:]).
 
-
-def apply_override(data: dict, item: str) -> None:
-    """Apply one `a.b.c=value` to nested dict `data`; value is parsed as YAML."""
-    if "=" not in item:
-        raise ConfigError(f"override {item!r} is not of the form key.sub=value")
-    key, raw = item.split("=", 1)
-    parts = key.strip().split(".")
-    if not all(parts):
-        raise ConfigError(f"override {item!r} has an empty key part")
-    node = data
-    for p in parts[:-1]:
-        node = node.setdefault(p, {})
-        if not isinstance(node, dict):
-            raise ConfigError(f"override {item!r}: {p!r} is not a section")
-    node[parts[-1]] = yaml.safe_load(raw) if raw.strip() else ""
-
-
-def from_dict(cls: type[T], data: dict, where: str = "") -> T:
-    """Build dataclass `cls` from a nested dict, checking keys and types."""
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where or cls.__name__}: expected a mapping, got {type(data).__name__}")
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
-    unknown = set(data) - set(fields)
-    if unknown:
-        raise ConfigError(
-            f"{where or cls.__name__}: unknown key(s) {sorted(unknown)}; valid keys: {sorted(fields)}"
-        )
-    kwargs = {}
-    for name, value in data.items():
-        kwargs[name] = _coerce(hints[name], value, f"{where}{name}")
+    Bad input ends the command with one line on stderr and exit code 2, as argparse
+    does; `--help` and `--print_config` print and exit 0.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        return cls(**kwargs)
-    except (TypeError, ValueError) as e:
-        raise ConfigError(f"{where or cls.__name__}: {e}") from e
+        return _parse(cls, argv, prog, description, aliases or {})
+    except ConfigError as e:
+        fail(prog or cls.__name__, e)
 
 
-def _coerce(tp: Any, value: Any, where: str) -> Any:
-    origin = typing.get_origin(tp)
-    args = typing.get_args(tp)
-    if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        errors = []
-        for a in args:
-            if a is type(None):
-                continue
-            try:
-                return _coerce(a, value, where)
-            except ConfigError as e:
-                errors.append(str(e))
-        raise ConfigError("; ".join(errors))
-    if dataclasses.is_dataclass(tp):
-        return from_dict(tp, value, where + ".")
-    if origin in (list, tuple):
-        if isinstance(value, str):  # "a,b,c" on the command line
-            value = [v.strip() for v in value.split(",") if v.strip()]
-        if not isinstance(value, (list, tuple)):
-            raise ConfigError(f"{where}: expected a list, got {value!r}")
-        inner = args[0] if args else Any
-        out = [_coerce(inner, v, f"{where}[{i}]") for i, v in enumerate(value)]
-        return tuple(out) if origin is tuple else out
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise ConfigError(f"{where}: expected a mapping, got {value!r}")
-        return dict(value)
-    if origin is typing.Literal:
-        if value not in args:
-            raise ConfigError(f"{where}: {value!r} is not one of {list(args)}")
-        return value
-    if tp is Any:
-        return value
-    if tp is float and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if tp is float and isinstance(value, str):
-        # PyYAML reads "2e-5" (no dot) as a string; a learning rate is written that way.
-        try:
-            return float(value)
-        except ValueError:
-            pass
-    if tp is int and isinstance(value, float) and value.is_integer():
-        return int(value)
-    if tp is str and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(tp, type) and not isinstance(value, tp):
-        raise ConfigError(f"{where}: expected {tp.__name__}, got {value!r}")
-    return value
+def fail(prog: str, error: object) -> NoReturn:
+    """End a command on bad input: one line naming it, exit code 2."""
+    print(f"{prog}: error: {error}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def load(cls: type[T], path: str | Path | None = None, args: list[str] | None = None) -> T:
+    """A config from an optional YAML file, then command-line arguments (`--key.sub value`),
+    for code and tests; raises ConfigError."""
+    return _parse(cls, ([f"--config={path}"] if path is not None else []) + list(args or []))
+
+
+def from_dict(cls: type[T], data: dict) -> T:
+    """A config from a nested dict (`to_dict`'s output: how a Ray worker gets its config)."""
+    parser = _parser(cls)
+    try:
+        return _build(cls, parser, parser.parse_object(data))
+    except _argument_error() as e:
+        raise ConfigError(_explain(cls, str(e))) from None
+
+
+def check(cfg: T) -> T:
+    """A config built in code, checked as a command line is (types, closed choices, unknown
+    keys); a stage's validate() calls it so bad input fails before Ray starts."""
+    return from_dict(type(cfg), to_dict(cfg))
 
 
 def to_dict(cfg: Any) -> dict:
-    """A config as a plain nested dict (for YAML dumps and logging)."""
+    """A config as a plain nested dict (for Ray workers and logs)."""
     return dataclasses.asdict(cfg)
 
 
 def dump(cfg: Any) -> str:
-    """A config as YAML text that `load` reads back to an equal config."""
-    return yaml.safe_dump(to_dict(cfg), sort_keys=False)
+    """A config as YAML text that `--config` (and `load`) reads back to an equal config."""
+    parser = _parser(type(cfg))
+    return parser.dump(parser.parse_object(to_dict(cfg)), skip_unset=False)
 
 
 def field_docs(cls: type) -> dict[str, str]:
-    """The docstring of each field: the string literal right after it."""
+    """Each field's docstring, as `--help` shows it."""
+    from docstring_parser import parse_from_object
+
+    return {p.arg_name: " ".join((p.description or "").split())
+            for p in parse_from_object(cls).params if p.args[0] == "attribute"}
+
+
+# ----------------------------------------------------------------------------- the parser
+def _parser(cls: type, prog: str | None = None, description: str | None = None,
+            aliases: dict[str, str] | None = None):
+    # jsonargparse costs ~0.4 s to import: only a command (or a worker) that parses pays it.
+    from jsonargparse import ActionConfigFile, ArgumentParser, set_parsing_settings
+
+    set_parsing_settings(docstring_parse_attribute_docstrings=True)  # field docstrings: --help
+    names = ", ".join(f"--{a.replace('_', '-')} for --{k}" for a, k in (aliases or {}).items())
+    parser = ArgumentParser(
+        prog=prog, description=description, exit_on_error=False,
+        usage=f"{prog or cls.__name__} [-h] [--config FILE] [--KEY VALUE ...] [--print_config]",
+        epilog="Flags may be spelt with dashes (--top-k for --top_k); key.sub=value is short "
+               "for --key.sub=value; a list may be written a,b,c."
+               + (f" Aliases: {names}." if names else ""))
+    parser.add_argument("--config", action=ActionConfigFile,
+                        help="a YAML file of settings (see --print_config); flags after it "
+                             "override it")
+    parser.add_class_arguments(cls)
+    return parser
+
+
+def _argument_error() -> type[Exception]:
+    from jsonargparse import ArgumentError
+
+    return ArgumentError
+
+
+def _parse(cls: type[T], argv: list[str], prog: str | None = None,
+           description: str | None = None, aliases: dict[str, str] | None = None) -> T:
+    parser = _parser(cls, prog, description, aliases)
     try:
-        src = textwrap.dedent(inspect.getsource(cls))
-    except (OSError, TypeError):
-        return {}
-    body = ast.parse(src).body[0].body  # type: ignore[attr-defined]
-    docs = {}
-    for node, nxt in zip(body, body[1:]):
-        if (
-            isinstance(node, ast.AnnAssign)
-            and isinstance(node.target, ast.Name)
-            and isinstance(nxt, ast.Expr)
-            and isinstance(nxt.value, ast.Constant)
-            and isinstance(nxt.value.value, str)
-        ):
-            docs[node.target.id] = " ".join(nxt.value.value.split())
-    return docs
+        return _build(cls, parser, parser.parse_args(_spell(cls, argv, aliases or {})))
+    except _argument_error() as e:
+        raise ConfigError(_explain(cls, str(e))) from None
 
 
-def describe(cls: type, prefix: str = "") -> list[str]:
-    """One line per field, nested sections included: `key (default): doc`."""
-    lines = []
-    docs = field_docs(cls)
+def _build(cls: type[T], parser, ns) -> T:
+    """The config object: sections built by jsonargparse, then the top level."""
+    try:
+        ns = parser.instantiate(ns)
+        return cls(**{f.name: ns[f.name] for f in dataclasses.fields(cls) if f.init})
+    except (TypeError, ValueError) as e:  # a config's own checks, e.g. a negative weight
+        raise ConfigError(" ".join(str(e).split())) from None
+
+
+def _keys(cls: type, prefix: str = "") -> dict[str, Any]:
+    """Every key of a config, dotted, with its type; sections included."""
+    keys = {}
+    for name, tp in _fields(cls).items():
+        keys[prefix + name] = tp
+        if dataclasses.is_dataclass(tp):
+            keys.update(_keys(tp, f"{prefix}{name}."))
+    return keys
+
+
+def _fields(cls: type) -> dict[str, Any]:
     hints = typing.get_type_hints(cls)
-    for f in dataclasses.fields(cls):
-        if dataclasses.is_dataclass(hints[f.name]):
-            lines += describe(hints[f.name], f"{prefix}{f.name}.")
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls) if f.init}
+
+
+_SHORTHAND = re.compile(r"[A-Za-z_][\w.-]*=")
+
+
+def _spell(cls: type, argv: list[str], aliases: dict[str, str]) -> list[str]:
+    """The command line with the contract's spellings as the flags they stand for."""
+    keys = {**_keys(cls), "config": None}
+    out, takes_value = [], None  # takes_value: the key whose value is the next argument
+    for arg in argv:
+        if takes_value is not None:
+            out.append(_as_list(keys[takes_value], arg))
+            takes_value = None
             continue
-        if f.default is not dataclasses.MISSING:
-            default = f.default
-        elif f.default_factory is not dataclasses.MISSING:
-            default = f.default_factory()
-        else:
-            default = "required"
-        lines.append(f"{prefix}{f.name} ({default!r}): {docs.get(f.name, '')}")
-    return lines
+        if _SHORTHAND.match(arg):
+            arg = "--" + arg
+        if arg.startswith("--"):
+            name, eq, value = arg[2:].partition("=")
+            name = name.replace("-", "_")
+            name = aliases.get(name, name)
+            if eq:
+                arg = f"--{name}={_as_list(keys.get(name), value)}"
+            else:
+                arg, takes_value = f"--{name}", name if name in keys else None
+        out.append(arg)
+    return out
+
+
+def _as_list(tp: Any, value: str) -> str:
+    """`a,b,c` as the YAML list `[a,b,c]` when the key is a list."""
+    union = typing.get_origin(tp) in (typing.Union, types.UnionType)
+    is_list = any(typing.get_origin(t) in (list, tuple) for t in (typing.get_args(tp) if union
+                                                                    else (tp,)))
+    return f"[{value}]" if is_list and not value.lstrip().startswith(("[", "null")) else value
+
+
+_UNKNOWN = (  # what jsonargparse says of an unknown flag, YAML key in a section, top-level key
+    re.compile(r"unrecognized arguments: -*(?P<key>[^\s=]+)"),
+    re.compile(r"Group '(?P<section>[\w.]+)' does not accept option '(?P<key>[\w.]+)'"),
+    re.compile(r"Option '(?P<key>[\w.]+)' is not accepted"),
+)
+
+
+def _explain(cls: type, message: str) -> str:
+    """jsonargparse's error as one line naming the key, and for an unknown key the valid ones."""
+    for pattern in _UNKNOWN:
+        m = pattern.search(message)
+        if m:
+            section = m.groupdict().get("section")
+            return _unknown_key(cls, f"{section}.{m['key']}" if section else m["key"])
+    m = re.match(r'Parser key "(?P<key>[\w.]+)":.*?(Got|Given) value: (?P<value>.*)', message,
+                 re.S)
+    if m and m["key"] in _keys(cls):
+        return (f"{m['key']}: expected {_type_name(_keys(cls)[m['key']])}, "
+                f"got {m['value'].strip()!r}")
+    return " ".join(message.split())
+
+
+def _unknown_key(cls: type, key: str) -> str:
+    parts, owner, known = key.split("."), cls, []
+    for part in parts[:-1]:  # the deepest section the key names
+        section = _fields(owner).get(part)
+        if not dataclasses.is_dataclass(section):
+            break
+        owner, known = section, known + [part]
+    valid = list(_fields(owner))
+    guess = difflib.get_close_matches(parts[len(known)], valid, 1)
+    where = f"valid keys of {'.'.join(known)}" if known else "valid keys"
+    hint = f" (did you mean {'.'.join(known + guess)}?)" if guess else ""
+    return f"unknown key {key!r}{hint}; {where}: {', '.join(valid)}"
+
+
+def _type_name(tp: Any) -> str:
+    if typing.get_origin(tp) is Literal:
+        return "one of " + ", ".join(str(a) for a in typing.get_args(tp))
+    return tp.__name__ if isinstance(tp, type) else str(tp).replace("typing.", "")
 
 
 # ----------------------------------------------------------------------------- stage configs
@@ -211,7 +268,7 @@ class ProfileConfig:
     round_repeats: int = 1
     """Repeats per input in each interleaved round of the ranking (effiskel/profiling.py):
     1 pairs the solutions' runs most closely; more amortize a sandbox call over several."""
-    repeat_mode: str = "child"
+    repeat_mode: RepeatMode = "child"
     """How the sandbox runs a round's repeats of one input: "child" (one fork, the
     repeats inside it, each with a fresh module namespace; for dataset solutions,
     which do not carry work between repeats) or "fork" (one fork per repeat: for
@@ -227,7 +284,7 @@ class ProfileConfig:
     """Sandbox actors (one CPU each); default: every CPU of the cluster."""
     address: str | None = None
     """Ray cluster to join (e.g. ray://head:10001 or auto); default: an embedded local Ray."""
-    isolation: str = "auto"
+    isolation: Isolation = "auto"
     """Sandbox isolation: auto (kernel namespaces where allowed) or process."""
     limits: Limits = field(default_factory=Limits)
     """Per-run limits of the sandbox (a task's own time limit is not applied)."""
@@ -256,7 +313,7 @@ class ExtractConfig:
     """Actors (one CPU and one sandbox each); default: every CPU of the cluster."""
     address: str | None = None
     """Ray cluster to join; default: an embedded local Ray."""
-    isolation: str = "auto"
+    isolation: Isolation = "auto"
     """Sandbox isolation for line profiling: auto or process."""
     limits: Limits = field(default_factory=Limits)
     """Limits of a line-profiled run (scaled by the profiler's slowdown, 10x)."""

@@ -1,28 +1,20 @@
-"""What the stage jobs share: `python -m jobs.<stage> [--config FILE] [key=value ...]`."""
+"""What the Ray Data stage jobs share: check the config, run the stage, print its summary."""
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-
-from effiskel.config import ConfigError, load
+from effiskel.config import fail
 
 
-def stage_main(argv: list[str] | None, prog: str, doc: str, cfg_cls, validate, run,
-               format_summary) -> int:
-    """Parse a config and overrides, fail on bad input before Ray starts, run, report."""
-    parser = argparse.ArgumentParser(prog=prog, description=doc.splitlines()[0])
-    parser.add_argument("--config", help=f"experiment YAML with a {cfg_cls.__name__}")
-    parser.add_argument("overrides", nargs="*", help="key.sub=value overrides")
-    args = parser.parse_args(argv)
+def run_stage(stage, cfg, prog: str) -> int:
+    """Run `stage` (a data_pipeline module) on `cfg`. Bad input fails before Ray starts,
+    and a cluster that cannot be joined is one line, not a traceback (exit code 2)."""
     try:
-        cfg = load(cfg_cls, args.config, args.overrides)
-        validate(cfg)
-    except (ConfigError, ValueError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    summary = run(cfg)
-    print(format_summary(summary))
-    print(json.dumps(summary))
+        stage.validate(cfg)
+    except ValueError as e:
+        fail(prog, e)
+    try:
+        summary = stage.run(cfg)
+    except ConnectionError as e:  # data_pipeline.common.ClusterError
+        fail(prog, e)
+    print(stage.format_summary(summary))
     return 0

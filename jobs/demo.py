@@ -99,23 +99,24 @@ def train_both(out: Path) -> str:
 
     report = []
     for method in ("efficoder", "effiskel"):
-        cfg = load(TrainConfig, DEMO_TRAIN, [f"method={method}", f"output_dir={out / 'train'}",
-                                             f"data.path={out / 'extract' / 'skeletons'}"])
+        cfg = load(TrainConfig, DEMO_TRAIN, ["--method", method, "--output_dir", str(out / "train"),
+                                             "--data.path", str(out / "extract" / "skeletons")])
         result = train(cfg)
         report.append(f"{method} (weights α, β, γ = {cfg.weights}): adapter {result.adapter_dir}")
         report.append(loss_table(result.metrics_path))
     return "\n".join(report)
 
 
-def main(argv: list[str] | None = None) -> int:
-    from data_pipeline import extract, profile
-    from data_pipeline.common import init_ray
-
-    ap = argparse.ArgumentParser(prog="effiskel demo", description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, prog: str = "python -m jobs.demo") -> int:
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default="build/demo", help="output directory (default build/demo)")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs per test (paper: 30)")
     ap.add_argument("--task", default="mini/0000", help="task whose skeletons are shown")
     args = ap.parse_args(argv)
+    from data_pipeline import extract, profile  # Ray: only once the arguments are good
+    from data_pipeline.common import init_ray
+
     out = Path(args.out)
     init_ray(None)
 

@@ -1,21 +1,27 @@
-"""Stage 1 job: `python -m jobs.profile [--config FILE] [key=value ...]`.
+"""Stage 1: run, time and rank every solution of a task source; keep the top-K per task.
 
-Without `address` (in the config or RAY_ADDRESS) it starts an embedded local
-Ray; under `ray job submit` it joins that cluster. Rerunning the same command
-after a crash finishes the missing shards.
+Writes OUT/tasks, OUT/runs, OUT/efficient (Parquet) and OUT/summary.json. Without
+--address (or RAY_ADDRESS, which `ray job submit` sets) it starts an embedded local Ray,
+else it joins that cluster. Rerunning the same command after a crash finishes the
+missing shards.
 """
 
 from __future__ import annotations
 
 import sys
 
+from effiskel.config import ProfileConfig, parse
 
-def main(argv: list[str] | None = None) -> int:
-    from data_pipeline.profile import ProfileConfig, format_summary, run, validate
-    from jobs.common import stage_main
+# The README's names for two limits of every run.
+ALIASES = {"time_limit": "limits.cpu_time_s", "memory_mb": "limits.memory_mb"}
 
-    return stage_main(argv, "python -m jobs.profile", __doc__, ProfileConfig, validate, run,
-                      format_summary)
+
+def main(argv: list[str] | None = None, prog: str = "python -m jobs.profile") -> int:
+    cfg = parse(ProfileConfig, argv, prog, __doc__, ALIASES)
+    from data_pipeline import profile  # Ray and the sandbox: only once the config is good
+    from jobs.common import run_stage
+
+    return run_stage(profile, cfg, prog)
 
 
 if __name__ == "__main__":

@@ -8,12 +8,23 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+
+from effiskel.config import ExtractConfig, load
+from effiskel.training.config import TrainConfig
+from tests.conftest import ROOT
 
 EFFISKEL = str(Path(sys.executable).parent / "effiskel")
 
 
 def run_cli(*args, cwd=None):
     return subprocess.run([EFFISKEL, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def run_job(verb, *args):
+    """`python -m jobs.<verb>`, as `ray job submit -- python -m jobs.<verb>` runs it."""
+    return subprocess.run([sys.executable, "-m", f"jobs.{verb.replace('-', '_')}", *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
 
 
 def test_run_tests_json_stdio(work_dir):
@@ -101,3 +112,93 @@ def test_run_tests_bad_input_is_a_clear_error(work_dir, bad, message):
     (work_dir / "no_output.jsonl").write_text('{"input": "", "output": "1"}\n{"input": "2"}\n')
     out = run_cli("run-tests", *bad, cwd=work_dir)
     assert out.returncode == 2 and message in out.stderr
+
+
+def test_help_points_at_what_the_user_has():
+    top = run_cli("--help")
+    assert top.returncode == 0
+    for verb in ("run-tests", "profile", "extract", "train", "demo"):
+        assert f"\n  {verb} " in top.stdout
+    assert "ARCHITECTURE" not in top.stdout and "effiskel COMMAND --help" in top.stdout
+    assert "--help" in top.stdout and "--print_config" in top.stdout and "configs/" in top.stdout
+    for verb in ("run-tests", "profile", "extract", "train", "demo"):
+        out = run_cli(verb, "--help")
+        assert out.returncode == 0 and out.stdout.startswith(f"usage: effiskel {verb} "), out
+        assert "python -m" not in out.stdout.split("\n\n")[0], out.stdout  # not in its usage
+
+
+_HEAVY = ("torch", "ray", "deepspeed", "transformers", "peft", "trl")
+
+
+@pytest.mark.parametrize("verb,doc", [
+    ("profile", "Timed runs per test input (the paper's R)"),
+    ("extract", "TAS: each efficient solution is line-profiled on at most"),
+    ("train", "Peak learning rate (AdamW). (type: float, default: 2e-05)"),
+])
+def test_stage_help_lists_every_key_and_imports_neither_torch_nor_ray(verb, doc):
+    probe = (
+        "import sys\n"
+        "from effiskel.cli import main\n"
+        "try:\n"
+        f"    main([{verb!r}, '--help'])\n"
+        "except SystemExit as e:\n"
+        "    assert e.code in (0, None), e.code\n"
+        f"print('HEAVY', sorted(m for m in {_HEAVY!r} if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.rstrip().endswith("HEAVY []"), out.stdout[-500:]
+    assert doc in " ".join(out.stdout.split())
+
+
+def test_same_flags_in_effiskel_and_python_m_jobs():
+    """The README's spellings (dashes, an alias, key=value) and the flags they stand for."""
+    args = ["--source", "mini", "--top-k", "3", "--time-limit", "2", "repeat=4",
+            "--isolation", "process", "--print_config"]
+    via_cli, via_job = run_cli("profile", *args), run_job("profile", *args)
+    assert via_cli.returncode == via_job.returncode == 0, via_cli.stderr + via_job.stderr
+    assert via_cli.stdout == via_job.stdout
+    printed = yaml.safe_load(via_cli.stdout)
+    assert (printed["top_k"], printed["repeat"], printed["isolation"]) == (3, 4, "process")
+    assert printed["limits"]["cpu_time_s"] == 2.0
+
+
+@pytest.mark.parametrize("verb,cls,args", [
+    ("train", TrainConfig, ["--config", str(ROOT / "configs" / "demo_train.yaml"),
+                            "--optim.lr", "1e-4", "--method", "efficoder"]),
+    ("extract", ExtractConfig, ["--in", "build/x", "--strategy", "sms,tas",
+                                "--skeleton.sss_threshold", "0.9"]),
+])
+def test_print_config_reads_back_to_an_equal_config(work_dir, verb, cls, args):
+    printed = run_cli(verb, *args, "--print_config")
+    assert printed.returncode == 0, printed.stderr
+    (work_dir / "printed.yaml").write_text(printed.stdout)
+    again = run_job(verb, "--config", str(work_dir / "printed.yaml"), "--print_config")
+    assert again.returncode == 0 and again.stdout == printed.stdout
+    expected = load(TrainConfig, args[1], args[2:]) if cls is TrainConfig else load(
+        cls, None, ["--input", "build/x", "--skeleton.strategies", "sms,tas",
+                    "--skeleton.sss_threshold", "0.9"])
+    assert load(cls, work_dir / "printed.yaml") == expected
+    assert expected != cls()  # the flags did change something
+
+
+@pytest.mark.parametrize("verb,where,bad,message", [
+    ("profile", "flag", ["--top-kk", "3"], "unknown key 'top_kk' (did you mean top_k?); "
+                                           "valid keys: source, data, out, top_k,"),
+    ("profile", "yaml", "limits:\n  memoryx: 64\n", "unknown key 'limits.memoryx' (did you mean "
+                                                    "limits.memory_mb?); valid keys of limits: "),
+    ("train", "flag", ["--optim.lrr", "1"], "unknown key 'optim.lrr' (did you mean optim.lr?); "
+                                            "valid keys of optim: lr, weight_decay,"),
+    ("train", "yaml", "metod: efficoder\n", "unknown key 'metod' (did you mean method?); "
+                                            "valid keys: method, alpha,"),
+])
+def test_a_misspelt_key_is_one_line_and_exit_code_2(work_dir, verb, where, bad, message):
+    if where == "yaml":
+        (work_dir / "bad.yaml").write_text(bad)
+        bad = ["--config", str(work_dir / "bad.yaml")]
+    for out in (run_cli(verb, *bad), run_job(verb, *bad)):
+        assert out.returncode == 2, out.stderr
+        lines = out.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
+        assert lines[0].split(": error: ")[1].startswith(message), lines[0]
+        assert out.stdout == ""

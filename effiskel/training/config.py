@@ -1,8 +1,9 @@
 """`TrainConfig`: one experiment of Stage 3 (EffiSkel multi-task LoRA, or the EffiCoder* baseline).
 
 Defaults follow the paper (§4.4): LoRA, lr 2e-5, global batch 64, max length
-1,600, 5 epochs, (α, β, γ) = (0.6, 0.2, 0.2). Build one with
-`effiskel.config.load(TrainConfig, "configs/demo_train.yaml", ["optim.lr=1e-4"])`.
+1,600, 5 epochs, (α, β, γ) = (0.6, 0.2, 0.2). Build one from a command line with
+`effiskel train --config configs/demo_train.yaml --optim.lr 1e-4`, or in code with
+`effiskel.config.load(TrainConfig, "configs/demo_train.yaml", ["--optim.lr", "1e-4"])`.
 """
 
 from __future__ import annotations
@@ -52,8 +53,8 @@ class LoraSection:
 class DataSection:
     path: str = ""
     """Directory of Parquet shards of the SKELETONS table (Stage 2 output, `OUT/skeletons`)."""
-    strategy: str = "tas"
-    """Skeleton strategy to train on (`sms`, `sss`, `tas`); the paper's main results use `tas`."""
+    strategy: Literal["sms", "sss", "tas"] = "tas"
+    """Skeleton strategy to train on; the paper's main results use `tas`."""
     max_length: int = 1600
     """Most tokens in one sequence (prompt + target), for the code and the skeleton sequence
     alike. A longer target is truncated; an example whose prompt alone fills it is dropped."""
@@ -150,6 +151,9 @@ class TrainConfig:
     """Checkpoints kept on storage (the newest ones)."""
     save_merged: bool = False
     """Also write the base model with the adapter merged in (`<run>/merged`)."""
+    address: str | None = None
+    """Ray cluster to join (e.g. `ray://head:10001`, `auto`); default: RAY_ADDRESS (which
+    `ray job submit` sets), else an embedded local Ray."""
     model: ModelSection = field(default_factory=ModelSection)
     """The base model."""
     lora: LoraSection = field(default_factory=LoraSection)
