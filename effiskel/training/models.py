@@ -80,19 +80,25 @@ def load_model(path: str | Path, dtype: torch.dtype, attn_implementation: str = 
     )
 
 
-def add_lora(model, rank: int, alpha: int, dropout: float, target_modules: list[str]):
-    """Wrap `model` in a peft LoRA adapter; only the adapter's weights train."""
-    from peft import LoraConfig, get_peft_model
+def lora_config(rank: int, alpha: int, dropout: float, target_modules: list[str]):
+    """The peft LoraConfig of the `lora` config section (TRL's trainers take it as is)."""
+    from peft import LoraConfig
 
     targets = "all-linear" if list(target_modules) == ["all-linear"] else list(target_modules)
-    config = LoraConfig(
+    return LoraConfig(
         r=rank,
         lora_alpha=alpha,
         lora_dropout=dropout,
         target_modules=targets,
         task_type="CAUSAL_LM",
     )
-    return get_peft_model(model, config)
+
+
+def add_lora(model, rank: int, alpha: int, dropout: float, target_modules: list[str]):
+    """Wrap `model` in a peft LoRA adapter; only the adapter's weights train."""
+    from peft import get_peft_model
+
+    return get_peft_model(model, lora_config(rank, alpha, dropout, target_modules))
 
 
 class TargetLogits(nn.Module):
@@ -208,6 +214,21 @@ def build_tiny(
     model.save_pretrained(out)
     tok.save_pretrained(out)
     return out
+
+
+def tiny_model(texts: list[str], output_dir: str | Path, vocab_size: int, seed: int) -> Path:
+    """The `tiny` preset for these training texts, built once in `output_dir`.
+
+    One model per (texts, vocabulary, seed), so the runs of one data set share their
+    starting weights and a resumed run finds its own."""
+    import hashlib
+    import json
+
+    key = hashlib.sha256(json.dumps([texts, vocab_size, seed]).encode()).hexdigest()
+    path = Path(output_dir).resolve() / f"tiny_model-{key[:12]}"
+    if not (path / "config.json").is_file():
+        build_tiny(texts, path, vocab_size=vocab_size, seed=seed)
+    return path
 
 
 def merge_adapter(base_path: str | Path, adapter_dir: str | Path, out_dir: str | Path) -> Path:
