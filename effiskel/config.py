@@ -30,6 +30,7 @@ import re
 import sys
 import types
 import typing
+from argparse import ArgumentError
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar
@@ -80,7 +81,7 @@ def from_dict(cls: type[T], data: dict) -> T:
     parser = _parser(cls)
     try:
         return _build(cls, parser, parser.parse_object(data))
-    except _argument_error() as e:
+    except ArgumentError as e:  # jsonargparse raises argparse's
         raise ConfigError(_explain(cls, str(e))) from None
 
 
@@ -130,18 +131,12 @@ def _parser(cls: type, prog: str | None = None, description: str | None = None,
     return parser
 
 
-def _argument_error() -> type[Exception]:
-    from jsonargparse import ArgumentError
-
-    return ArgumentError
-
-
 def _parse(cls: type[T], argv: list[str], prog: str | None = None,
            description: str | None = None, aliases: dict[str, str] | None = None) -> T:
     parser = _parser(cls, prog, description, aliases)
     try:
         return _build(cls, parser, parser.parse_args(_spell(cls, argv, aliases or {})))
-    except _argument_error() as e:
+    except ArgumentError as e:
         raise ConfigError(_explain(cls, str(e))) from None
 
 
