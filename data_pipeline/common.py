@@ -1,4 +1,4 @@
-"""What every stage's driver shares: starting or joining Ray, and its progress bar."""
+"""Starting or joining Ray, for every stage's driver (stage.py) and the training job."""
 
 from __future__ import annotations
 
@@ -52,42 +52,46 @@ AUTH_HINT = (
 )
 
 
-def init_ray(address: str | None, num_cpus: int | None = None) -> None:
+_embedded = False  # this process started the Ray it is connected to
+
+
+def init_ray(address: str | None, num_cpus: int | None = None, log_to_driver: bool = False) -> bool:
     """Join `address` (or RAY_ADDRESS, as `ray job submit` sets it), else start an
     embedded local Ray with `num_cpus` (its files in `ray_temp_dir()`). No-op if Ray
-    is already started."""
+    is already started. Returns whether the Ray connected to is one this process started.
+
+    `log_to_driver` streams the workers' own output to this process (a verbose run);
+    otherwise it stays in Ray's session logs."""
     import ray
 
+    global _embedded
     if ray.is_initialized():
-        return
+        return _embedded
     address = address or os.environ.get("RAY_ADDRESS")
     if address:
         try:
-            ray.init(address=address, log_to_driver=False)  # joining: never pass num_cpus
+            ray.init(address=address, log_to_driver=log_to_driver)  # joining: never num_cpus
         except ConnectionError as e:
             # A client that does not ask for token auth only hears "failed to connect",
             # and Ray reads the mode at import, so it cannot be switched on here.
             hint = "" if os.environ.get("RAY_AUTH_MODE") else " " + AUTH_HINT
             raise ClusterError(f"could not join the Ray cluster at {address}.{hint}") from e
-    else:
-        ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False,
-                 _temp_dir=ray_temp_dir())
+        return False
+    ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=log_to_driver,
+             _temp_dir=ray_temp_dir())
+    _embedded = True
+    return True
 
 
-def quiet_ray_data() -> None:
-    """Our own progress bar instead of Ray Data's per-operator bars; no ordering."""
-    from ray.data import DataContext
+def shutdown_embedded_ray() -> None:
+    """Stop the Ray this process started, and with it every worker and actor of its
+    session (a driver that just exits leaves Ray's agents to notice on their own)."""
+    import ray
 
-    ctx = DataContext.get_current()
-    ctx.enable_progress_bars = False
-    ctx.execution_options.preserve_order = False
-
-
-def progress(total: int, desc: str, enabled: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="unit", desc=desc, disable=not enabled, dynamic_ncols=True,
-                mininterval=0.5)
+    global _embedded
+    if _embedded:
+        ray.shutdown()
+        _embedded = False
 
 
 def cluster_workers(requested: int | None, units: int) -> int:
@@ -96,33 +100,3 @@ def cluster_workers(requested: int | None, units: int) -> int:
 
     workers = requested or max(1, int(ray.cluster_resources().get("CPU", 1)))
     return max(1, min(workers, units))
-
-
-def map_units(units: list[str], key: str, actor_cls, cfg: dict, workers: int, desc: str,
-              show_progress: bool, postfix=None):
-    """Run `actor_cls` over `units` in a pool of `workers` actors (one CPU each) and
-    yield the summary rows it returns, with a progress bar over the units.
-
-    One unit per call, one call in flight per actor: units are large (a task and
-    its solutions), so queueing more would only delay the others. Ray Data
-    restarts a dead actor and retries its unit by default; the stages' shards
-    make that safe.
-    """
-    import ray
-    from ray.data import ActorPoolStrategy
-
-    ds = ray.data.from_items([{key: u} for u in units], override_num_blocks=len(units))
-    ds = ds.map_batches(actor_cls, fn_constructor_kwargs={"cfg": cfg}, batch_size=1,
-                        compute=ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),
-                        num_cpus=1)
-    bar = progress(len(units), desc, show_progress)
-    done = set()
-    for batch in ds.iter_batches(batch_size=None, batch_format="pandas"):
-        for row in batch.to_dict("records"):
-            yield row
-            if row[key] not in done:
-                done.add(row[key])
-                bar.update(1)
-        if postfix is not None:
-            bar.set_postfix(**postfix())
-    bar.close()

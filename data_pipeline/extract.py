@@ -4,32 +4,115 @@
         per task: top-K by rank → a line profile of each of the K in the sandbox (TAS)
                   → for each of the K as C_ref: SMS, SSS, TAS rows (N, C, S, M)
                   → skeletons shard
-    ──► driver: progress and the summary (tuples per strategy, kept fraction, tasks with
-        fewer than K solutions, errors and notes by reason)
+    ──► driver (stage.py): progress and the summary (tuples per strategy, kept fraction,
+        tasks with fewer than K solutions, errors and notes by reason)
 
 Stage 1 writes each unit's efficient rows and its tasks (tests included) to
 shards of the same name, and a task never spans units, so one efficient
 shard is one self-contained unit of work here: no join, no shuffle. The
 output shard has that name too, which makes reruns skip finished shards and
-write every row once (see shards.py).
+write every row once (see shards.py). An input shard that does not read
+back is Stage 1's to redo: the unit is reported, and written by the first
+rerun after Stage 1's own rerun has repaired it.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import re
 import statistics
-import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from data_pipeline.common import cluster_workers, init_ray, map_units, quiet_ray_data
-from data_pipeline.shards import read_shard, remove_partial, shard_path, write_shard
+from data_pipeline.shards import DamagedShard, Shards
+from data_pipeline.stage import Stage, Summary, Worker, breakdown, run_stage, setting
 from effiskel.config import ExtractConfig
 from effiskel.sandbox import TestCase, Verdict
-from effiskel.schema import SKELETONS
 from effiskel.skeleton.extract import extract_task, solution_pool
+
+
+@dataclass
+class ExtractSummary(Summary):
+    """Stage 2's counts over the rows of every task."""
+
+    input: str = setting("")
+    k: int = setting(5)
+    strategies: tuple = setting(())
+    tasks: int = 0
+    solutions: int = 0
+    tasks_with_fewer_than_k: int = 0
+    tuples: Counter = field(default_factory=Counter)
+    failed: Counter = field(default_factory=Counter)
+    kept: dict = field(default_factory=dict)  # strategy -> kept fraction of each ok row
+    masks: dict = field(default_factory=dict)  # strategy -> <MASK> spans of each ok row
+    errors: Counter = field(default_factory=Counter)
+    notes: Counter = field(default_factory=Counter)
+    """Ok rows that say what they were made without (e.g. a missing line profile)."""
+    resumed_tasks: int = 0
+    damaged_inputs: list = field(default_factory=list)
+    """Stage 1 shards that do not read back ("path: why"); their units are not written."""
+
+    @classmethod
+    def of(cls, cfg: ExtractConfig) -> ExtractSummary:
+        return cls(input=str(cfg.input), k=cfg.skeleton.max_solutions,
+                   strategies=tuple(cfg.skeleton.strategies))
+
+    def add(self, rows: list[dict], resumed: bool) -> None:
+        """Count the skeleton rows of one shard (every row of a task is in one shard)."""
+        solutions: dict[str, set] = {}  # a task whose rows are all errors still counts
+        for r in rows:
+            ids = solutions.setdefault(r["task_id"], set())
+            if r["solution_id"] is not None:
+                ids.add(r["solution_id"])
+            strategy, reason = r["strategy"], (r["reason"] or "")[:200] or None
+            if r["status"] == "ok":
+                self.tuples[strategy] += 1
+                self.kept.setdefault(strategy, []).append(r["kept_fraction"])
+                self.masks.setdefault(strategy, []).append(r["num_masks"])
+                if reason:
+                    self.notes[f"{strategy}: {_reason_head(reason)}"] += 1
+            else:
+                self.failed[strategy] += 1
+                self.errors[f"{strategy}: {_reason_head(reason)}"] += 1
+        self.tasks += len(solutions)
+        self.resumed_tasks += len(solutions) if resumed else 0
+        self.solutions += sum(len(s) for s in solutions.values())
+        self.tasks_with_fewer_than_k += sum(len(s) < self.k for s in solutions.values())
+
+    def to_dict(self) -> dict:
+        def mean(values, digits):
+            return round(statistics.fmean(values), digits) if values else None
+
+        per = {s: {"tuples": self.tuples[s], "errors": self.failed[s],
+                   "mean_kept_fraction": mean(self.kept.get(s), 4),
+                   "mean_masks": mean(self.masks.get(s), 2)} for s in self.strategies}
+        return {"input": self.input, "tasks": self.tasks, "solutions": self.solutions,
+                "k": self.k, "tasks_with_fewer_than_k": self.tasks_with_fewer_than_k,
+                "strategies": per, "errors": dict(self.errors), "notes": dict(self.notes),
+                "resumed_tasks": self.resumed_tasks, "damaged_inputs": self.damaged_inputs}
+
+    def progress(self) -> dict:
+        return {"tasks": self.tasks}
+
+    def lines(self) -> list[str]:
+        s = self.to_dict()
+        lines = [f"tasks: {self.tasks} ({self.resumed_tasks} resumed), {self.solutions} efficient "
+                 f"solutions, {self.tasks_with_fewer_than_k} tasks with fewer than K = {self.k}"]
+        for name, st in s["strategies"].items():
+            kept = f"{st['mean_kept_fraction']:.1%}" if st["mean_kept_fraction"] is not None else "-"
+            lines.append(f"  {name}: {st['tuples']} tuples, {st['errors']} error rows, mean kept "
+                         f"fraction {kept}, mean <MASK> spans {st['mean_masks']}")
+        lines += breakdown("error", self.errors, 5) + breakdown("note", self.notes, 5)
+        for d in self.damaged_inputs:
+            lines.append(f"  not read: {d} (rerun profile with the same --out to redo it, "
+                         "then this command)")
+        return lines
+
+
+def _reason_head(reason: str | None) -> str:
+    """The part of a reason that names its kind, for counting (no ids, counts or lines)."""
+    text = re.sub(r"'[^']*'", "'…'", (reason or "error").split(":")[0])
+    return re.sub(r"\d+", "N", text).strip() or "error"
 
 
 def profile_tests(task: dict, n: int) -> list[dict]:
@@ -43,18 +126,25 @@ SUMMARY_COLUMNS = ["task_id", "solution_id", "strategy", "status", "reason", "ke
                    "num_masks"]
 
 
-def extract_shard(cfg: ExtractConfig, sandbox, name: str) -> list[dict]:
-    """Skeletons of every task in one efficient shard; returns one summary row per task."""
-    src = Path(cfg.input)
-    out_path = shard_path(cfg.out, "skeletons", name)
-    if out_path.exists():
-        return _summaries(name, read_shard(out_path, SUMMARY_COLUMNS), resumed=True)
-    tasks_path = shard_path(src, "tasks", name)
+def extract_shard(cfg: ExtractConfig, sandbox, shards: Shards, name: str) -> ExtractSummary:
+    """Skeletons of every task in one efficient shard, written to its skeletons shard."""
+    summary = ExtractSummary.of(cfg)
+    done = shards.reuse("skeletons", name, SUMMARY_COLUMNS)
+    if done is not None:
+        summary.add(done, resumed=True)
+        return summary
+    src = Shards(cfg.input)
     wants_profile = "tas" in cfg.skeleton.strategies  # the only user of the tasks' tests
-    tasks = ({t["task_id"]: t for t in read_shard(tasks_path)}
-             if wants_profile and tasks_path.exists() else {})
+    tasks_path = src.path("tasks", name)
+    try:
+        efficient = src.read("efficient", name)
+        tasks = ({t["task_id"]: t for t in src.read("tasks", name)}
+                 if wants_profile and tasks_path.exists() else {})
+    except DamagedShard as e:
+        summary.damaged_inputs.append(f"{e.path}: {e.why}")
+        return summary
     by_task = defaultdict(list)
-    for r in read_shard(shard_path(src, "efficient", name)):
+    for r in efficient:
         if r["role"] == "top_k":
             by_task[r["task_id"]].append(r)
     rows = []
@@ -65,8 +155,9 @@ def extract_shard(cfg: ExtractConfig, sandbox, name: str) -> list[dict]:
             profiles, why_not = _line_profiles(sandbox, pool, tasks.get(task_id), cfg,
                                                f"no tests: {tasks_path} lacks task {task_id}")
         rows += extract_task(task_id, pool[0]["prompt"], pool, profiles, cfg.skeleton, why_not)
-    write_shard(rows, SKELETONS, out_path)
-    return _summaries(name, rows, resumed=False)
+    shards.write("skeletons", name, rows)
+    summary.add(rows, resumed=False)
+    return summary
 
 
 def _line_profiles(sandbox, pool: list[dict], task: dict | None, cfg: ExtractConfig,
@@ -94,135 +185,35 @@ def _line_profiles(sandbox, pool: list[dict], task: dict | None, cfg: ExtractCon
     return profiles, why_not
 
 
-def _summaries(name: str, rows: list[dict], resumed: bool) -> list[dict]:
-    """One summary row per task: its number of efficient solutions and its rows' outcomes."""
-    per_task: dict[str, list] = defaultdict(list)
-    solutions: dict[str, set] = defaultdict(set)
-    for r in rows:
-        per_task[r["task_id"]].append({
-            "strategy": r["strategy"], "status": r["status"], "kept": r["kept_fraction"],
-            "masks": r["num_masks"], "reason": (r["reason"] or "")[:200] or None,
-        })
-        if r["solution_id"] is not None:
-            solutions[r["task_id"]].add(r["solution_id"])
-    return [{"shard": name, "task_id": t, "solutions": len(solutions[t]),
-             "rows": json.dumps(rs), "resumed": resumed}
-            for t, rs in per_task.items()] or [
-        {"shard": name, "task_id": "", "solutions": 0, "rows": "[]", "resumed": resumed}]
-
-
-class ExtractShards:
+class ExtractShards(Worker):
     """Ray Data actor: one sandbox (for TAS line profiles), one shard per call."""
 
-    def __init__(self, cfg: dict):
-        from effiskel.config import from_dict
+    def __init__(self, cfg: ExtractConfig):
         from effiskel.sandbox import Sandbox
 
-        self.cfg: ExtractConfig = from_dict(ExtractConfig, cfg)
-        self.sandbox = Sandbox(self.cfg.limits, isolation=self.cfg.isolation)
+        super().__init__(cfg)
+        self.sandbox = Sandbox(cfg.limits, isolation=cfg.isolation)
 
-    def __call__(self, batch: dict) -> dict:
-        rows = []
-        for name in batch["shard"]:
-            rows += extract_shard(self.cfg, self.sandbox, str(name))
-        return {k: [r[k] for r in rows] for k in ("shard", "task_id", "solutions", "rows",
-                                                    "resumed")}
+    def process(self, unit: str) -> ExtractSummary:
+        return extract_shard(self.cfg, self.sandbox, self.shards, unit)
 
 
-class Summary:
-    """Counts over the summary rows of every task (see `_summaries`)."""
+def validate(cfg: ExtractConfig) -> None:
+    """Fail before Ray starts, naming the bad input."""
+    from effiskel.config import check
 
-    def __init__(self, strategies, k: int):
-        self.strategies, self.k = list(strategies), k
-        self.tasks = self.resumed = self.solutions = self.fewer_than_k = 0
-        self.tuples: Counter = Counter()
-        self.failed: Counter = Counter()
-        self.kept: dict[str, list[float]] = defaultdict(list)
-        self.masks: dict[str, list[int]] = defaultdict(list)
-        self.errors: Counter = Counter()
-        self.notes: Counter = Counter()
-
-    def add(self, row: dict) -> None:
-        if not row["task_id"]:
-            return
-        self.tasks += 1
-        self.resumed += bool(row["resumed"])
-        self.solutions += row["solutions"]
-        self.fewer_than_k += row["solutions"] < self.k
-        for r in json.loads(row["rows"]):
-            strategy = r["strategy"]
-            if r["status"] == "ok":
-                self.tuples[strategy] += 1
-                self.kept[strategy].append(r["kept"])
-                self.masks[strategy].append(r["masks"])
-                if r["reason"]:  # an ok row that says what it was made without
-                    self.notes[f"{strategy}: {_reason_head(r['reason'])}"] += 1
-            else:
-                self.failed[strategy] += 1
-                self.errors[f"{strategy}: {_reason_head(r['reason'])}"] += 1
-
-    def to_dict(self, seconds: float) -> dict:
-        per = {}
-        for s in self.strategies:
-            per[s] = {
-                "tuples": self.tuples[s],
-                "errors": self.failed[s],
-                "mean_kept_fraction": round(statistics.fmean(self.kept[s]), 4)
-                if self.kept[s] else None,
-                "mean_masks": round(statistics.fmean(self.masks[s]), 2) if self.masks[s] else None,
-            }
-        return {"tasks": self.tasks, "solutions": self.solutions, "k": self.k,
-                "tasks_with_fewer_than_k": self.fewer_than_k, "strategies": per,
-                "errors": dict(self.errors), "notes": dict(self.notes),
-                "resumed_tasks": self.resumed, "seconds": round(seconds, 1)}
-
-
-def _reason_head(reason: str | None) -> str:
-    """The part of a reason that names its kind, for counting (no ids, counts or lines)."""
-    text = re.sub(r"'[^']*'", "'…'", (reason or "error").split(":")[0])
-    return re.sub(r"\d+", "N", text).strip() or "error"
-
-
-def format_summary(s: dict) -> str:
-    lines = [f"tasks: {s['tasks']} ({s['resumed_tasks']} resumed), {s['solutions']} efficient "
-             f"solutions, {s['tasks_with_fewer_than_k']} tasks with fewer than K = {s['k']}; "
-             f"{s['seconds']} s"]
-    for name, st in s["strategies"].items():
-        kept = f"{st['mean_kept_fraction']:.1%}" if st["mean_kept_fraction"] is not None else "-"
-        lines.append(f"  {name}: {st['tuples']} tuples, {st['errors']} error rows, mean kept "
-                     f"fraction {kept}, mean <MASK> spans {st['mean_masks']}")
-    for kind, counts in (("error", s["errors"]), ("note", s["notes"])):
-        for why, n in sorted(counts.items(), key=lambda kv: -kv[1]):
-            lines.append(f"  {kind} {n:5d}  {why}")
-    return "\n".join(lines)
-
-
-def validate(cfg: ExtractConfig) -> list[str]:
-    """Fail before Ray starts, naming the bad input; returns the shards to process."""
-    eff = Path(cfg.input) / "efficient"
-    if not eff.is_dir():
+    check(cfg)  # types and closed choices (isolation, strategies), as on a command line
+    if not (Path(cfg.input) / "efficient").is_dir():
         raise ValueError(f"{cfg.input} has no efficient/ directory: pass Stage 1's --out as --in")
-    if cfg.isolation not in ("auto", "process"):
-        raise ValueError(f"isolation must be auto or process, not {cfg.isolation!r}")
-    return sorted(p.name[: -len(".parquet")] for p in eff.glob("*.parquet"))
+
+
+def _units(cfg: ExtractConfig) -> list[str]:
+    return sorted(p.name[: -len(".parquet")] for p in (Path(cfg.input) / "efficient").glob("*.parquet"))
+
+
+STAGE = Stage("extract", ExtractShards, ExtractSummary, _units, validate)
 
 
 def run(cfg: ExtractConfig) -> dict:
-    """Run Stage 2 and return its summary (also written to OUT/summary.json)."""
-    shards = validate(cfg)
-    start = time.time()
-    Path(cfg.out).mkdir(parents=True, exist_ok=True)
-    remove_partial(cfg.out)
-    (Path(cfg.out) / "config.json").write_text(json.dumps(dataclasses.asdict(cfg), indent=2))
-    summary = Summary(cfg.skeleton.strategies, cfg.skeleton.max_solutions)
-    init_ray(cfg.address, cfg.workers)
-    quiet_ray_data()
-    if shards:
-        workers = cluster_workers(cfg.workers, len(shards))
-        for row in map_units(shards, "shard", ExtractShards, dataclasses.asdict(cfg), workers,
-                             "extract", cfg.progress, lambda: {"tasks": summary.tasks}):
-            summary.add(row)
-    result = summary.to_dict(time.time() - start)
-    result.update(input=str(cfg.input), out=str(cfg.out))
-    (Path(cfg.out) / "summary.json").write_text(json.dumps(result, indent=2))
-    return result
+    """Run Stage 2; print its report and return its summary (also in OUT/summary.json)."""
+    return run_stage(STAGE, cfg)

@@ -4,7 +4,7 @@
                             load unit → fill expected outputs → tasks shard
                             → per chunk of solutions: correctness + timing → runs shard
                             → per task: rank, keep top-K/slowest/incorrect → efficient shard
-                       ──► driver: progress and the final summary (counts only)
+                       ──► driver (stage.py): progress and the summary (counts only)
 
 Work units come from the source loader (problem directories, record ranges),
 so the driver never holds the corpus. Every output is a shard named after its
@@ -19,46 +19,82 @@ outputs filled), OUT/runs (every solution: verdict and timing), OUT/efficient
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import os
 import socket
-import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from data_pipeline.common import cluster_workers, init_ray, map_units, quiet_ray_data
-from data_pipeline.shards import read_shard, remove_partial, shard_name, shard_path, write_shard
+from data_pipeline.shards import Shards, shard_name
+from data_pipeline.stage import Stage, Summary, Worker, breakdown, run_stage, setting
 from effiskel.config import ProfileConfig
 
 
+@dataclass
+class ProfileSummary(Summary):
+    """Stage 1's counts (never the corpus itself)."""
+
+    source: str = setting("")
+    tasks_in: int = 0
+    tasks_kept: int = 0
+    tasks_dropped: Counter = field(default_factory=Counter)
+    solutions: int = 0
+    solutions_by_verdict: Counter = field(default_factory=Counter)
+    solutions_not_run: Counter = field(default_factory=Counter)
+    """By reason kind; and what the loader skipped without a row (e.g. CodeNet's other
+    languages), by its own count."""
+    efficient_rows: int = 0
+    resumed_tasks: int = 0
+    worker_cpus: dict = field(default_factory=dict)
+    """"host:pid" of each sandbox worker -> "CPU 3" or why it is unpinned."""
+
+    @classmethod
+    def of(cls, cfg: ProfileConfig) -> ProfileSummary:
+        return cls(source=cfg.source)
+
+    def progress(self) -> dict:
+        return {"tasks": self.tasks_in, "solutions": self.solutions, "kept": self.tasks_kept}
+
+    def lines(self) -> list[str]:
+        lines = [f"tasks: {self.tasks_in} in, {self.tasks_kept} kept, "
+                 f"{self.tasks_in - self.tasks_kept} dropped", *breakdown("dropped", self.tasks_dropped)]
+        verdicts = ", ".join(f"{v} {n}" for v, n in sorted(self.solutions_by_verdict.items()))
+        lines.append(f"solutions: {self.solutions} ({verdicts})")
+        lines += breakdown("not run", self.solutions_not_run)
+        lines.append(f"efficient set: {self.efficient_rows} rows; "
+                     f"{self.resumed_tasks} tasks resumed from an earlier run")
+        cpus = self.worker_cpus
+        pinned = sorted(c for c in cpus.values() if c.startswith("CPU "))
+        shown = ", ".join(pinned) if len(pinned) <= 8 else f"{len(set(pinned))} distinct CPUs"
+        lines.append(f"workers: {len(cpus)}, {len(pinned)} pinned to a CPU each ({shown})"
+                     if pinned else f"workers: {len(cpus)}, none pinned")
+        unpinned = Counter(c for c in cpus.values() if not c.startswith("CPU "))
+        return lines + breakdown("", unpinned)
+
+
 # ----------------------------------------------------------------------------- worker side
-class ProfileUnits:
+class ProfileUnits(Worker):
     """Ray Data actor: owns one sandbox and processes one unit per call."""
 
-    def __init__(self, cfg: dict):
-        from effiskel.config import from_dict
+    def __init__(self, cfg: ProfileConfig):
         from effiskel.sandbox import Sandbox
         from effiskel.sandbox.server import DEFAULT_PRELOAD
         from effiskel.tasks import get_source
 
-        self.cfg: ProfileConfig = from_dict(ProfileConfig, cfg)
+        super().__init__(cfg)
         # Pinned before the sandbox exists, so its server and every child inherit the CPU.
-        self.cpu_claim = _pin_worker() if self.cfg.pin_cpu else None  # held while we live
+        self.cpu_claim = _pin_worker() if cfg.pin_cpu else None  # held while we live
         self.cpu = str(self.cpu_claim) if self.cpu_claim else "unpinned: pin_cpu=false"
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
         print(f"profile worker {self.worker}: {self.cpu}", flush=True)  # the worker's log
-        self.source = get_source(self.cfg.source)
-        preload = tuple(self.cfg.preload) if self.cfg.preload is not None else DEFAULT_PRELOAD
-        self.sandbox = Sandbox(self.cfg.limits, isolation=self.cfg.isolation, preload=preload)
+        self.source = get_source(cfg.source)
+        preload = tuple(cfg.preload) if cfg.preload is not None else DEFAULT_PRELOAD
+        self.sandbox = Sandbox(cfg.limits, isolation=cfg.isolation, preload=preload)
 
-    def __call__(self, batch: dict) -> dict:
-        rows = []
-        for unit in batch["unit"]:
-            rows.extend(process_unit(self.cfg, self.source, self.sandbox, str(unit)))
-        for r in rows:
-            r.update(worker=self.worker, cpu=self.cpu)
-        return {k: [r[k] for r in rows] for k in SUMMARY_KEYS}
+    def process(self, unit: str) -> ProfileSummary:
+        summary = process_unit(self.cfg, self.source, self.sandbox, self.shards, unit)
+        summary.worker_cpus[self.worker] = self.cpu
+        return summary
 
 
 def _pin_worker():
@@ -75,64 +111,58 @@ def _pin_worker():
     return pin_to_free_cpu(Path(ctx.get_temp_dir()) / ctx.get_session_name() / "effiskel_cpus")
 
 
-SUMMARY_KEYS = ("unit", "task_id", "status", "drop", "solutions", "verdicts", "kept", "resumed",
-                "skips", "worker", "cpu")
-
-
-def process_unit(cfg: ProfileConfig, source, sandbox, unit: str) -> list[dict]:
-    """Profile one unit of the source; returns one summary row per task."""
+def process_unit(cfg: ProfileConfig, source, sandbox, shards: Shards, unit: str) -> ProfileSummary:
+    """Profile one unit of the source into its shards; returns the unit's summary."""
     from effiskel import efficient_set
-    from effiskel.schema import EFFICIENT, RUNS, TASKS
     from effiskel.tasks.reasons import reason_kind
     from effiskel.tasks.rows import count_skipped
 
     name = shard_name(cfg.source, unit)
-    eff_path = shard_path(cfg.out, "efficient", name)
-    tasks_path = shard_path(cfg.out, "tasks", name)
-    unit_done = eff_path.exists()
-    opts = dict(cfg.source_options)
+    unit_done = shards.done("efficient", name)
     try:
-        pairs = source.load_unit(cfg.data, unit, **opts)
+        pairs = source.load_unit(cfg.data, unit, **cfg.source_options)
     except Exception as e:  # a loader bug must not take the stage down; the unit is reported
         pairs = [(_crashed_task(cfg.source, unit, e), [])]
-    if tasks_path.exists():  # expected outputs were filled on an earlier run: reuse them
-        by_id = {t["task_id"]: t for t in read_shard(tasks_path)}
+    filled = shards.reuse("tasks", name)
+    if filled is not None:  # expected outputs were filled on an earlier run: reuse them
+        by_id = {t["task_id"]: t for t in filled}
         pairs = [(by_id.get(t["task_id"], t), sols) for t, sols in pairs]
     else:
         pairs = [(efficient_set.fill_expected_outputs(sandbox, t, sols), sols) for t, sols in pairs]
-        write_shard([t for t, _ in pairs], TASKS, tasks_path)
-    summaries, efficient_rows = [], []
+        shards.write("tasks", name, [t for t, _ in pairs])
+    summary, efficient_rows, write_efficient = ProfileSummary.of(cfg), [], not unit_done
     for task, sols in pairs:
         runs, resumed = [], unit_done
         for ci in range(0, max(len(sols), 1), cfg.chunk_size):
-            chunk = sols[ci:ci + cfg.chunk_size]
-            path = shard_path(cfg.out, "runs", shard_name(cfg.source, unit, task["task_id"], ci))
-            if path.exists():
-                runs += read_shard(path)
+            chunk_name = shard_name(cfg.source, unit, task["task_id"], ci)
+            rows = shards.reuse("runs", chunk_name)
+            if rows is not None:
                 resumed = True
-                continue
-            rows = efficient_set.profile_solutions(
-                sandbox, task, chunk, repeat=cfg.repeat, adaptive=cfg.adaptive,
-                min_repeats=cfg.min_repeats, round_repeats=cfg.round_repeats,
-                repeat_mode=cfg.repeat_mode)
-            write_shard(rows, RUNS, path)
+            else:  # never run, or its shard did not read back: the efficient set is redone too
+                rows = efficient_set.profile_solutions(
+                    sandbox, task, sols[ci:ci + cfg.chunk_size], repeat=cfg.repeat,
+                    adaptive=cfg.adaptive, min_repeats=cfg.min_repeats,
+                    round_repeats=cfg.round_repeats, repeat_mode=cfg.repeat_mode)
+                shards.write("runs", chunk_name, rows)
+                write_efficient = True
             runs += rows
         kept, drop = efficient_set.select_efficient(task, runs, cfg.top_k, cfg.max_incorrect)
         efficient_rows += kept
-        summaries.append({
-            "unit": unit, "task_id": task["task_id"], "status": task["status"],
-            "drop": _drop_reason(drop, task),
-            "solutions": len(sols),
-            "verdicts": json.dumps(Counter(r["verdict"] for r in runs)),
-            "kept": len(kept), "resumed": resumed,
-            # solutions not run, by reason kind; and what the loader skipped without a
-            # row (e.g. CodeNet's other languages), by its own count
-            "skips": json.dumps(Counter(reason_kind(r["detail"]) for r in runs
-                                        if r["verdict"] == "SKIP") + count_skipped([task])),
-        })
-    if not unit_done:
-        write_shard(efficient_rows, EFFICIENT, eff_path)  # last: marks the unit done
-    return summaries
+        summary.tasks_in += 1
+        summary.solutions += len(sols)
+        summary.solutions_by_verdict.update(r["verdict"] for r in runs)
+        summary.solutions_not_run.update(
+            Counter(reason_kind(r["detail"]) for r in runs if r["verdict"] == "SKIP")
+            + count_skipped([task]))
+        summary.efficient_rows += len(kept)
+        summary.resumed_tasks += resumed
+        if kept:
+            summary.tasks_kept += 1
+        else:
+            summary.tasks_dropped[_drop_reason(drop, task) or "unknown"] += 1
+    if write_efficient:
+        shards.write("efficient", name, efficient_rows)  # last: marks the unit done
+    return summary
 
 
 def _drop_reason(drop: str | None, task: dict) -> str:
@@ -153,75 +183,12 @@ def _crashed_task(source: str, unit: str, exc: Exception) -> dict:
 
 
 # ----------------------------------------------------------------------------- driver side
-class Summary:
-    """Counts for the progress bar and the final report (never the corpus itself)."""
-
-    def __init__(self):
-        self.tasks_in = 0
-        self.tasks_kept = 0
-        self.dropped: Counter = Counter()
-        self.task_errors: Counter = Counter()
-        self.verdicts: Counter = Counter()
-        self.solutions = 0
-        self.efficient_rows = 0
-        self.resumed_tasks = 0
-        self.skips: Counter = Counter()
-        self.worker_cpus: dict[str, str] = {}  # "host:pid" -> "CPU 3" or why unpinned
-
-    def add(self, row: dict) -> None:
-        self.tasks_in += 1
-        self.solutions += int(row["solutions"])
-        self.verdicts.update(json.loads(row["verdicts"]))
-        self.efficient_rows += int(row["kept"])
-        self.resumed_tasks += bool(row["resumed"])
-        self.skips.update(json.loads(row["skips"]))
-        self.worker_cpus[row["worker"]] = row["cpu"]
-        if int(row["kept"]):
-            self.tasks_kept += 1
-        else:
-            self.dropped[row["drop"] or "unknown"] += 1
-        if row["status"] != "ok":
-            self.task_errors[row["drop"] or "error"] += 1
-
-    def to_dict(self, seconds: float) -> dict:
-        return {
-            "tasks_in": self.tasks_in, "tasks_kept": self.tasks_kept,
-            "tasks_dropped": dict(self.dropped), "solutions": self.solutions,
-            "solutions_by_verdict": dict(self.verdicts),
-            "solutions_not_run": dict(self.skips),
-            "efficient_rows": self.efficient_rows, "resumed_tasks": self.resumed_tasks,
-            "worker_cpus": dict(sorted(self.worker_cpus.items())),
-            "seconds": round(seconds, 1),
-        }
-
-
-def format_summary(s: dict) -> str:
-    lines = [
-        f"tasks: {s['tasks_in']} in, {s['tasks_kept']} kept, "
-        f"{s['tasks_in'] - s['tasks_kept']} dropped",
-    ]
-    for why, n in sorted(s["tasks_dropped"].items(), key=lambda kv: -kv[1]):
-        lines.append(f"  dropped {n:6d}  {why}")
-    verdicts = ", ".join(f"{v} {n}" for v, n in sorted(s["solutions_by_verdict"].items()))
-    lines.append(f"solutions: {s['solutions']} ({verdicts})")
-    for why, n in sorted(s["solutions_not_run"].items(), key=lambda kv: -kv[1]):
-        lines.append(f"  not run {n:6d}  {why}")
-    lines.append(f"efficient set: {s['efficient_rows']} rows; "
-                 f"{s['resumed_tasks']} tasks resumed from an earlier run; {s['seconds']} s")
-    cpus = s.get("worker_cpus") or {}
-    pinned = sorted(c for c in cpus.values() if c.startswith("CPU "))
-    shown = ", ".join(pinned) if len(pinned) <= 8 else f"{len(set(pinned))} distinct CPUs"
-    lines.append(f"workers: {len(cpus)}, {len(pinned)} pinned to a CPU each ({shown})"
-                 if pinned else f"workers: {len(cpus)}, none pinned")
-    for why, n in Counter(c for c in cpus.values() if not c.startswith("CPU ")).items():
-        lines.append(f"  {n:6d}  {why}")
-    return "\n".join(lines)
-
-
 def validate(cfg: ProfileConfig) -> None:
     """Fail before Ray starts, naming the bad input."""
+    from effiskel.config import check
     from effiskel.tasks import get_source
 
+    check(cfg)  # types and closed choices (isolation, repeat_mode), as on a command line
     get_source(cfg.source)  # raises listing the valid names
     if cfg.source != "mini" and not cfg.data:
         raise ValueError(f"source {cfg.source!r} needs --data (a path to its files)")
@@ -229,34 +196,17 @@ def validate(cfg: ProfileConfig) -> None:
         raise ValueError(f"data path {cfg.data} does not exist")
     if cfg.top_k < 1 or cfg.repeat < 1 or cfg.chunk_size < 1:
         raise ValueError("top_k, repeat and chunk_size must be at least 1")
-    if cfg.isolation not in ("auto", "process"):
-        raise ValueError(f"isolation must be auto or process, not {cfg.isolation!r}")
-    if cfg.repeat_mode not in ("child", "fork"):
-        raise ValueError(f"repeat_mode must be child or fork, not {cfg.repeat_mode!r}")
+
+
+def _units(cfg: ProfileConfig) -> list[str]:
+    from effiskel.tasks import get_source
+
+    return get_source(cfg.source).units(cfg.data, **cfg.source_options)
+
+
+STAGE = Stage("profile", ProfileUnits, ProfileSummary, _units, validate)
 
 
 def run(cfg: ProfileConfig) -> dict:
-    """Run Stage 1 and return its summary (also written to OUT/summary.json)."""
-    from effiskel.tasks import get_source
-
-    validate(cfg)
-    start = time.time()
-    Path(cfg.out).mkdir(parents=True, exist_ok=True)
-    remove_partial(cfg.out)
-    (Path(cfg.out) / "config.json").write_text(json.dumps(dataclasses.asdict(cfg), indent=2))
-    units = get_source(cfg.source).units(cfg.data, **cfg.source_options)
-    init_ray(cfg.address, cfg.workers)
-    workers = cluster_workers(cfg.workers, len(units))
-    quiet_ray_data()
-    summary = Summary()
-    if units:
-        rows = map_units(units, "unit", ProfileUnits, dataclasses.asdict(cfg), workers, "profile",
-                         cfg.progress, lambda: {"tasks": summary.tasks_in,
-                                                "solutions": summary.solutions,
-                                                "kept": summary.tasks_kept})
-        for row in rows:
-            summary.add(row)
-    result = summary.to_dict(time.time() - start)
-    result.update(source=cfg.source, workers=workers, out=str(cfg.out))
-    (Path(cfg.out) / "summary.json").write_text(json.dumps(result, indent=2))
-    return result
+    """Run Stage 1; print its report and return its summary (also in OUT/summary.json)."""
+    return run_stage(STAGE, cfg)

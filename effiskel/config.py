@@ -289,6 +289,9 @@ class ProfileConfig:
     """Options passed to the source loader (e.g. ENAMEL: levels)."""
     progress: bool = True
     """Show a progress bar."""
+    verbose: bool = False
+    """Also show Ray's and DeepSpeed's own logs on the terminal (they always go to
+    OUT/<stage>.log, which the summary names)."""
 
 
 @dataclass
@@ -314,3 +317,6 @@ class ExtractConfig:
     """Limits of a line-profiled run (scaled by the profiler's slowdown, 10x)."""
     progress: bool = True
     """Show a progress bar."""
+    verbose: bool = False
+    """Also show Ray's and DeepSpeed's own logs on the terminal (they always go to
+    OUT/<stage>.log, which the summary names)."""

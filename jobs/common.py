@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from effiskel.config import fail
 
 
@@ -12,9 +14,13 @@ def run_stage(stage, cfg, prog: str) -> int:
         stage.validate(cfg)
     except ValueError as e:
         fail(prog, e)
+    from data_pipeline.stage import StageError
+
     try:
-        summary = stage.run(cfg)
+        stage.run(cfg)  # prints the stage's report
     except ConnectionError as e:  # data_pipeline.common.ClusterError
         fail(prog, e)
-    print(stage.format_summary(summary))
+    except StageError as e:  # a shard that cannot be written: one line, and the rerun resumes
+        print(f"{prog}: error: {e}", file=sys.stderr)
+        return 1
     return 0

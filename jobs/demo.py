@@ -113,26 +113,30 @@ def main(argv: list[str] | None = None, prog: str = "python -m jobs.demo") -> in
     ap.add_argument("--out", default="build/demo", help="output directory (default build/demo)")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs per test (paper: 30)")
     ap.add_argument("--task", default="mini/0000", help="task whose skeletons are shown")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="also show Ray's and DeepSpeed's own logs (always in each stage's log file)")
     args = ap.parse_args(argv)
     from data_pipeline import extract, profile  # Ray: only once the arguments are good
     from data_pipeline.common import init_ray
+    from data_pipeline.logs import stage_log
 
     out = Path(args.out)
-    init_ray(None)
-
     print("== Stage 1: profile the mini suite (run, time, rank; keep the top-5 per task)")
-    s1 = profile.run(profile.ProfileConfig(source="mini", out=str(out / "profile"),
-                                           repeat=args.repeat))
-    print(profile.format_summary(s1))
+    profile.run(profile.ProfileConfig(source="mini", out=str(out / "profile"),
+                                      repeat=args.repeat, verbose=args.verbose))
     print(efficient_table(out / "profile"))
 
     print("\n== Stage 2: efficiency skeletons (SMS, SSS, TAS) of the efficient sets")
-    s2 = extract.run(extract.ExtractConfig(input=str(out / "profile"), out=str(out / "extract")))
-    print(extract.format_summary(s2))
+    extract.run(extract.ExtractConfig(input=str(out / "profile"), out=str(out / "extract"),
+                                      verbose=args.verbose))
     print(show_skeletons(out / "extract", args.task))
 
     print("\n== Stage 3: train the tiny model, EffiCoder* vs EffiSkel (Ray Train + DeepSpeed)")
-    print(train_both(out))
+    log = out / "train" / "train.log"
+    with stage_log(log, args.verbose):
+        init_ray(None)  # the stages' embedded Ray, or a fresh one if both were resumed
+        print(train_both(out))
+    print(f"Ray's and DeepSpeed's own logs: {log}")
     print(textwrap.dedent(f"""
         Tables: {out}/profile/{{tasks,runs,efficient}}, {out}/extract/skeletons
         (Parquet; pyarrow.dataset.dataset(PATH), pandas.read_parquet(PATH));

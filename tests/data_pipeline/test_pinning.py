@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import signal
 import subprocess
@@ -85,7 +84,7 @@ def test_two_profile_workers_pin_to_two_cpus_and_their_sandbox_children_follow(
                 "threads": sorted(threads), "verdict": str(res.verdict),
                 "child": res.tests[0].output, "detail": res.tests[0].detail}
 
-    cfg = dataclasses.asdict(ProfileConfig(out=str(work_dir / "out"), limits=Limits(cpu_time_s=2)))
+    cfg = ProfileConfig(out=str(work_dir / "out"), limits=Limits(cpu_time_s=2))
     actor = ray.remote(num_cpus=1)(ProfileUnits)
     workers = [actor.remote(cfg) for _ in range(2)]
     try:
@@ -104,7 +103,7 @@ def test_two_profile_workers_pin_to_two_cpus_and_their_sandbox_children_follow(
 
 def test_pinning_can_be_turned_off(ray_session, work_dir):
     ray = ray_session
-    cfg = dataclasses.asdict(ProfileConfig(out=str(work_dir / "out"), pin_cpu=False))
+    cfg = ProfileConfig(out=str(work_dir / "out"), pin_cpu=False)
     w = ray.remote(num_cpus=1)(ProfileUnits).remote(cfg)
     try:
         seen = ray.get(w.__ray_call__.remote(

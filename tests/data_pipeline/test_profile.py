@@ -16,7 +16,7 @@ import psutil
 import pyarrow.dataset as pads
 import pytest
 
-from data_pipeline.profile import ProfileConfig, format_summary, run
+from data_pipeline.profile import ProfileConfig, run
 from effiskel.sandbox import Limits
 from tests.data_pipeline.conftest import make_corpus
 
@@ -32,7 +32,7 @@ def cfg_for(corpus: Path, out: Path, **kw) -> ProfileConfig:
     return ProfileConfig(**base)
 
 
-def test_profile_end_to_end(ray_session, corpus, work_dir):
+def test_profile_end_to_end(ray_session, corpus, work_dir, capsys):
     out = work_dir / "out"
     summary = run(cfg_for(corpus, out))
 
@@ -80,18 +80,20 @@ def test_profile_end_to_end(ray_session, corpus, work_dir):
     assert sum(v for k, v in dropped.items() if k.startswith("unusable task")) == 3
     cpus = summary["worker_cpus"]  # each sandbox worker pinned, no two to one CPU
     assert cpus and all(c.startswith("CPU ") for c in cpus.values())
-    assert len(set(cpus.values())) == len(cpus) and "pinned to a CPU each" in format_summary(summary)
+    assert len(set(cpus.values())) == len(cpus)
+    report = capsys.readouterr().out  # what the driver printed: the report names the log
+    assert "pinned to a CPU each" in report and f"Ray's own logs: {out / 'profile.log'}" in report
     assert json.loads((out / "summary.json").read_text()) == summary
 
 
-def test_codenet_skipped_languages_are_counted(ray_session, work_dir):
+def test_codenet_skipped_languages_are_counted(ray_session, work_dir, capsys):
     data = Path(__file__).parents[1] / "tasks" / "fixtures" / "codenet"
     summary = run(ProfileConfig(source="codenet", data=str(data), out=str(work_dir / "out"),
                                 repeat=1, workers=1, progress=False))
     skipped = {k: v for k, v in summary["solutions_not_run"].items()
                if k.startswith("unsupported-language")}
     assert sum(skipped.values()) >= 3  # p00001's two C++ and one Java submissions
-    assert "unsupported-language" in format_summary(summary)
+    assert "unsupported-language" in capsys.readouterr().out
 
 
 def test_tables_are_readable_by_pandas_and_datasets(ray_session, work_dir):
