@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.train_step import build_model  # noqa: E402 -- after the path, like the others
 from effiskel.config import load  # noqa: E402
 from effiskel.training import dpo  # noqa: E402
-from effiskel.training.dpo_config import DPOTrainConfig  # noqa: E402
+from effiskel.training.config import TrainConfig  # noqa: E402
 from effiskel.training.flops import ModelFlops, device_peak_flops, mfu  # noqa: E402
 from effiskel.training.models import build_tiny, load_tokenizer  # noqa: E402
 from effiskel.training.prompts import format_prompt, format_skeleton_prompt  # noqa: E402
@@ -82,7 +82,7 @@ def step_flops(flops: ModelFlops, batch: dict, prefix: str = "") -> float:
 
 
 def make_trainer(method: str, args, tiny_dir: Path, examples: list[dict], device, dtype):
-    cfg = load(DPOTrainConfig, None, [
+    cfg = load(TrainConfig, None, [
         f"method={method}", "scaling.num_workers=1", f"lora.rank={args.lora_rank}",
         f"lora.alpha={2 * args.lora_rank}", "lora.dropout=0.0",
         f"optim.global_batch_size={args.global_batch}", f"optim.micro_batch_size={args.micro_batch}",

@@ -1,9 +1,11 @@
-"""Stage 3: multi-task LoRA training on Ray Train + DeepSpeed: EffiSkel, or the EffiCoder* baseline.
+"""Stage 3: LoRA training on Ray Train + DeepSpeed: EffiSkel, EffiCoder*, CodeDPO* or SkelDPO.
 
-Trains on Stage 2's skeletons (--data.path DIR); writes OUTPUT_DIR/RUN/adapter (PEFT)
-and metrics.jsonl. configs/ holds one YAML per paper model (--config FILE). Without
---address (or RAY_ADDRESS, which `ray job submit` sets) it starts an embedded local
-Ray. Rerunning the same command resumes the run from its latest checkpoint.
+EffiSkel and EffiCoder* train on Stage 2's skeletons (--data.path DIR), the preference
+baselines (--method codedpo|skeldpo) on the pairs stage's output (--data.pairs_path DIR);
+each writes OUTPUT_DIR/RUN/adapter (PEFT) and metrics.jsonl. configs/ holds one YAML per
+paper model (--config FILE). Without --address (or RAY_ADDRESS, which `ray job submit`
+sets) it starts an embedded local Ray. Rerunning the same command resumes the run from its
+latest checkpoint.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ from __future__ import annotations
 import sys
 
 from effiskel.config import fail, parse
-from effiskel.training.config import TrainConfig
+from effiskel.training.config import METHOD_STAGES, TrainConfig
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m jobs.train") -> int:
     cfg = parse(TrainConfig, argv, prog, __doc__)
-    from effiskel.training.trainer import preflight, train  # torch: only once the config is good
+    # torch: only once the config is good
+    if cfg.method in METHOD_STAGES:
+        from effiskel.training.dpo import preflight, train
+    else:
+        from effiskel.training.trainer import preflight, train
 
     try:
         preflight(cfg)  # a bad data or model path fails here, before Ray starts
@@ -33,7 +39,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m jobs.train") -> i
     print(f"adapter: {result.adapter_dir}")
     print(f"metrics: {result.metrics_path}")
     if m:
-        terms = ("loss", "loss_code", "loss_skeleton", "loss_mask")
+        terms = ("loss", "loss_code", "loss_skeleton", "loss_mask", "code/loss", "skel/loss",
+                 "rewards/margins", "code/rewards/margins", "skel/rewards/margins")
         print("final: " + " ".join(f"{k}={m[k]:.4g}" for k in terms if k in m))
     return 0
 

@@ -1,7 +1,9 @@
-"""`TrainConfig`: one experiment of Stage 3 (EffiSkel multi-task LoRA, or the EffiCoder* baseline).
+"""`TrainConfig`: one training run: EffiSkel multi-task LoRA, or a baseline (EffiCoder*,
+CodeDPO*, SkelDPO).
 
 Defaults follow the paper (§4.4): LoRA, lr 2e-5, global batch 64, max length
-1,600, 5 epochs, (α, β, γ) = (0.6, 0.2, 0.2). Build one from a command line with
+1,600, 5 epochs, (α, β, γ) = (0.6, 0.2, 0.2); for the preference baselines (§4.3,
+training/dpo.py) β = 0.2, 800 steps per stage, λ = 1.0. Build one from a command line with
 `effiskel train --config configs/demo_train.yaml --optim.lr 1e-4`, or in code with
 `effiskel.config.load(TrainConfig, "configs/demo_train.yaml", ["--optim.lr", "1e-4"])`.
 """
@@ -16,6 +18,13 @@ METHOD_WEIGHTS = {
     "effiskel": (0.6, 0.2, 0.2),
     # EffiCoder*: plain SFT on the efficient code (§4.3).
     "efficoder": (1.0, 0.0, 0.0),
+}
+Stage = Literal["correctness", "efficiency"]
+METHOD_STAGES: dict[str, tuple[Stage, ...]] = {
+    # CodeDPO* (§4.4): first correct vs incorrect code, then efficient vs inefficient code.
+    "codedpo": ("correctness", "efficiency"),
+    # SkelDPO: the efficiency pairs, each with its skeleton pair.
+    "skeldpo": ("efficiency",),
 }
 
 
@@ -53,11 +62,15 @@ class LoraSection:
 class DataSection:
     path: str = ""
     """Directory of Parquet shards of the SKELETONS table (Stage 2 output, `OUT/skeletons`)."""
+    pairs_path: str = ""
+    """codedpo, skeldpo: directory of Parquet shards of the PAIRS table (`effiskel pairs`
+    output, `OUT/pairs`)."""
     strategy: Literal["sms", "sss", "tas"] = "tas"
     """Skeleton strategy to train on; the paper's main results use `tas`."""
     max_length: int = 1600
     """Most tokens in one sequence (prompt + target), for the code and the skeleton sequence
-    alike. A longer target is truncated; an example whose prompt alone fills it is dropped."""
+    alike (a DPO pair: prompt + chosen, prompt + rejected). A longer target is truncated; an
+    example whose prompt alone fills it is dropped."""
     layout: Literal["shared_prefix", "stacked"] = "shared_prefix"
     """How an example's skeleton sequence enters the micro-batch. `shared_prefix`: one row
     holding the task prompt once, then the code branch and the skeleton branch, with a tree
@@ -86,7 +99,8 @@ class OptimSection:
     micro_batch_size: int = 4
     """Examples per forward pass on one worker; gradient accumulation makes up the rest."""
     epochs: int = 5
-    """Passes over the training examples."""
+    """Passes over the training examples (codedpo and skeldpo run `dpo.stage_steps` steps
+    per stage instead, cycling over their pairs)."""
     max_steps: int | None = None
     """Stop after this many optimizer steps (the schedule still spans all epochs unless
     `schedule_steps` is set); for smoke tests and benchmarks."""
@@ -125,10 +139,25 @@ class ScalingSection:
 
 
 @dataclass
+class DPOSection:
+    beta: float = 0.2
+    """β of the DPO loss (both parts of SkelDPO's)."""
+    lambda_skel: float = 1.0
+    """SkelDPO: λ of L = L_DPO(code pair) + λ L_DPO(skeleton pair)."""
+    stage_steps: int = 800
+    """Optimizer steps of each stage (paper: 800); `optim.max_steps`, if set, caps it."""
+    stages: list[Stage] | None = None
+    """Stages in order, each on the pairs of that kind from the previous stage's adapter;
+    default from `method` (codedpo: correctness, efficiency; skeldpo: efficiency). SkelDPO adds
+    the skeleton term in the efficiency stage only (correctness pairs have no skeletons)."""
+
+
+@dataclass
 class TrainConfig:
-    method: Literal["effiskel", "efficoder"] = "effiskel"
+    method: Literal["effiskel", "efficoder", "codedpo", "skeldpo"] = "effiskel"
     """`effiskel` = multi-task, (α, β, γ) = (0.6, 0.2, 0.2); `efficoder` = EffiCoder* SFT,
-    (1, 0, 0)."""
+    (1, 0, 0); `codedpo` = CodeDPO*, TRL's DPO in two stages; `skeldpo` = SkelDPO, DPO on the
+    code pair plus λ times DPO on its skeleton pair (both on `data.pairs_path`, see dpo)."""
     alpha: float | None = None
     """Weight of L_code; default from `method`."""
     beta: float | None = None
@@ -166,8 +195,13 @@ class TrainConfig:
     """DeepSpeed ZeRO."""
     scaling: ScalingSection = field(default_factory=ScalingSection)
     """Ray Train workers."""
+    dpo: DPOSection = field(default_factory=DPOSection)
+    """codedpo, skeldpo: β, λ and the stages."""
 
     def __post_init__(self) -> None:
+        if self.method in METHOD_STAGES:
+            self._check_dpo()
+            return
         if self.method not in METHOD_WEIGHTS:
             raise ValueError(f"method {self.method!r} is not one of {sorted(METHOD_WEIGHTS)}")
         for name, value in zip(("alpha", "beta", "gamma"), (self.alpha, self.beta, self.gamma)):
@@ -175,6 +209,28 @@ class TrainConfig:
                 raise ValueError(f"{name} = {value} is negative; loss weights must be >= 0")
         if sum(self.weights) <= 0:
             raise ValueError("alpha + beta + gamma is 0: nothing to train; set a positive weight")
+
+    def _check_dpo(self) -> None:
+        d = self.dpo
+        if d.stages is not None and not d.stages:
+            raise ValueError("dpo.stages is empty: give correctness and/or efficiency, or null")
+        if d.beta <= 0:
+            raise ValueError(f"dpo.beta must be positive, got {d.beta}")
+        if d.lambda_skel < 0:
+            raise ValueError(f"dpo.lambda_skel must be >= 0, got {d.lambda_skel}")
+        if d.stage_steps < 1:
+            raise ValueError(f"dpo.stage_steps must be at least 1, got {d.stage_steps}")
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        """codedpo, skeldpo: the stages in order (`dpo.stages`, or the method's)."""
+        return tuple(self.dpo.stages) if self.dpo.stages is not None else METHOD_STAGES[self.method]
+
+    @property
+    def steps_per_stage(self) -> int:
+        """codedpo, skeldpo: `dpo.stage_steps`, capped by `optim.max_steps` if set."""
+        cap = self.optim.max_steps
+        return self.dpo.stage_steps if cap is None else min(cap, self.dpo.stage_steps)
 
     @property
     def weights(self) -> tuple[float, float, float]:
@@ -188,4 +244,6 @@ class TrainConfig:
 
     @property
     def name(self) -> str:
-        return self.run_name or f"{self.method}-{self.data.strategy}"
+        if self.run_name:
+            return self.run_name
+        return self.method if self.method in METHOD_STAGES else f"{self.method}-{self.data.strategy}"

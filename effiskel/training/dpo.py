@@ -17,7 +17,8 @@ and the previous stage's adapter weights are then loaded into the new adapter. (
 the stage-1 PeftModel instead, TRL would copy that adapter as the reference; the
 authors' SkelDPO script compares the policy with itself, so its margin is always zero.)
 
-Running: `train(cfg)` reads the pairs table on the driver, builds the `tiny` model if
+Running: `effiskel train --config … --method codedpo|skeldpo` (jobs/train.py) calls
+`train(cfg)`, which reads the pairs table on the driver, builds the `tiny` model if
 asked, and runs `train_loop` in a Ray Train `TorchTrainer` with Stage 3's ScalingConfig.
 Each worker drives TRL's trainer, whose DeepSpeed integration (transformers +
 accelerate, `DPOConfig(deepspeed=…)`) wraps the model in ZeRO-2 (or 3) with a torch
@@ -50,7 +51,7 @@ import torch
 
 from effiskel.config import from_dict, to_dict
 from effiskel.pairs import EFFICIENCY
-from effiskel.training.dpo_config import DPOTrainConfig
+from effiskel.training.config import TrainConfig
 from effiskel.training.models import (
     TINY,
     check_model_dir,
@@ -131,7 +132,7 @@ def stage_examples(rows: list[dict], stage: str, with_skeleton: bool) -> tuple[l
     return examples, left_out
 
 
-def with_skeleton(method: str, stage: str) -> bool:
+def trains_skeleton(method: str, stage: str) -> bool:
     """Whether a stage trains SkelDPO's skeleton term: SkelDPO's efficiency stage only."""
     return method == "skeldpo" and stage == EFFICIENCY
 
@@ -224,7 +225,7 @@ def skeldpo_trainer_class():
 # ---------------------------------------------------------------------------------------
 
 
-def dpo_args(cfg: DPOTrainConfig, output_dir: str | Path, bf16: bool,
+def dpo_args(cfg: TrainConfig, output_dir: str | Path, bf16: bool,
              ds_config: dict | None = None, **overrides):
     """TRL's DPOConfig of one stage. Built before the model is loaded: with ZeRO-3 it is what
     makes transformers load the weights sharded."""
@@ -270,7 +271,7 @@ def dpo_args(cfg: DPOTrainConfig, output_dir: str | Path, bf16: bool,
     return DPOConfig(**{**args, **overrides})
 
 
-def build_trainer(cfg: DPOTrainConfig, stage: str, examples: list[dict], model_path: str | Path,
+def build_trainer(cfg: TrainConfig, stage: str, examples: list[dict], model_path: str | Path,
                   args, init_adapter: str | Path | None = None, model=None):
     """The trainer of one stage: DPOTrainer, or SkelDPOTrainer for SkelDPO's efficiency stage,
     on a fresh LoRA adapter of the base model, holding `init_adapter`'s weights if given.
@@ -291,7 +292,7 @@ def build_trainer(cfg: DPOTrainConfig, stage: str, examples: list[dict], model_p
         processing_class=tokenizer,
         peft_config=lora_config(lora.rank, lora.alpha, lora.dropout, lora.target_modules),
     )
-    if with_skeleton(cfg.method, stage):
+    if trains_skeleton(cfg.method, stage):
         trainer = skeldpo_trainer_class()(lambda_skel=cfg.dpo.lambda_skel, **kwargs)
     else:
         trainer = _dpo_trainer_class()(**kwargs)
@@ -325,6 +326,14 @@ def load_adapter_weights(model, adapter_dir: str | Path) -> None:
 # ---------------------------------------------------------------------------------------
 
 
+def preflight(cfg: TrainConfig) -> None:
+    """Cheap checks of the pairs and model paths, to run before Ray starts."""
+    if not cfg.data.pairs_path or not Path(cfg.data.pairs_path).is_dir():
+        read_pairs(cfg.data.pairs_path)  # raises, saying what it should be
+    if cfg.model.path != TINY:
+        check_model_dir(cfg.model.path)
+
+
 @dataclass
 class Prepared:
     model_path: Path
@@ -334,7 +343,7 @@ class Prepared:
     """Each stage's pairs rows left out, by why."""
 
 
-def prepare(cfg: DPOTrainConfig) -> Prepared:
+def prepare(cfg: TrainConfig) -> Prepared:
     """Driver-side preparation before Ray starts: the model directory (the `tiny` one built
     from every pair's texts, so CodeDPO* and SkelDPO start from one model) and each stage's
     examples. Raises with an actionable message on a bad path or a stage without pairs."""
@@ -343,7 +352,7 @@ def prepare(cfg: DPOTrainConfig) -> Prepared:
     rows = read_pairs(cfg.data.pairs_path)
     examples, left_out = {}, {}
     for stage in cfg.stages:
-        examples[stage], why = stage_examples(rows, stage, with_skeleton(cfg.method, stage))
+        examples[stage], why = stage_examples(rows, stage, trains_skeleton(cfg.method, stage))
         left_out[stage] = dict(why)
         if not examples[stage]:
             raise ValueError(f"{cfg.data.pairs_path} holds no usable {stage} pairs (left out: "
@@ -361,7 +370,7 @@ def prepare(cfg: DPOTrainConfig) -> Prepared:
     return Prepared(model_path, examples, left_out)
 
 
-def train(cfg: DPOTrainConfig) -> TrainResult:
+def train(cfg: TrainConfig) -> TrainResult:
     """Train one CodeDPO* or SkelDPO run on the current Ray cluster; rerunning the same config
     resumes it from its latest checkpoint."""
     import ray
@@ -375,7 +384,8 @@ def train(cfg: DPOTrainConfig) -> TrainResult:
     run_dir.mkdir(parents=True, exist_ok=True)
     metrics_path = run_dir / "metrics.jsonl"
     _append_jsonl(metrics_path, {"event": "start", "time": time.time(), "pairs": sizes,
-                                 "left_out": prep.left_out, "config": to_dict(cfg)})
+                                 "left_out": prep.left_out, "model_path": str(prep.model_path),
+                                 "config": to_dict(cfg)})
     result = fit(train_loop, {
         "cfg": to_dict(cfg),
         "model_path": str(prep.model_path),
@@ -462,7 +472,7 @@ def train_loop(config: dict) -> None:
     import ray
     import ray.train
 
-    cfg: DPOTrainConfig = from_dict(DPOTrainConfig, config["cfg"])
+    cfg: TrainConfig = from_dict(TrainConfig, config["cfg"])
     ctx = ray.train.get_context()
     rank, world = ctx.get_world_rank(), ctx.get_world_size()
     run_dir, model_path = Path(config["run_dir"]), config["model_path"]
@@ -561,6 +571,7 @@ def ray_report_class():
             self.run_dir, self.stage, self.stage_index = run_dir, stage, stage_index
             self.offset, self.rank, self.world = offset, rank, world
             self._t = self._tokens = None
+            self.last: dict = {}  # the last step's metrics, reported again with a checkpoint
 
         def event(self, name: str, stage_step: int) -> None:
             if self.rank == 0:
@@ -579,6 +590,7 @@ def ray_report_class():
             if self._t is not None and tokens is not None:
                 metrics["tokens_per_s"] = (tokens - self._tokens) / (now - self._t)
             self._t, self._tokens = now, tokens
+            self.last = metrics
             if self.rank == 0:
                 _append_jsonl(self.run_dir / "metrics.jsonl", metrics)
                 shown = [f"{k} {metrics[k]:.4g}" for k in _SHOWN if k in metrics]
@@ -595,7 +607,7 @@ def ray_report_class():
                 (folder / STATE).write_text(json.dumps({
                     "stage_index": self.stage_index, "stage": self.stage,
                     "step": state.global_step, "num_workers": self.world}))
-            ray.train.report({"stage": self.stage, "step": step},
+            ray.train.report({**self.last, "stage": self.stage, "step": step},
                              checkpoint=ray.train.Checkpoint.from_directory(str(folder)),
                              checkpoint_dir_name=f"checkpoint_{step:08d}")
             shutil.rmtree(folder, ignore_errors=True)  # uploaded: storage holds it now

@@ -22,10 +22,11 @@ from data_pipeline.shards import write_shard
 from effiskel.config import load
 from effiskel.schema import PAIRS
 from effiskel.training import dpo
-from effiskel.training.dpo_config import DPOTrainConfig
+from effiskel.training.config import TrainConfig
 from effiskel.training.models import load_model, load_tokenizer, tiny_model
 from effiskel.training.prompts import format_prompt, format_skeleton_prompt
 from effiskel.training.trainer import TEST_CRASH_AFTER_STEP
+from tests.conftest import ROOT
 
 STEPS = 4  # per stage
 pytestmark = pytest.mark.timeout(900)
@@ -61,8 +62,9 @@ def pair_rows(n: int = 16) -> list[dict]:
     return rows + [{**skipped, "stage": "correctness"}, no_skeleton]
 
 
-def config(tmp, *extra: str) -> DPOTrainConfig:
-    return load(DPOTrainConfig, None, [
+def config(tmp, *extra: str) -> TrainConfig:
+    return load(TrainConfig, None, [
+        "method=codedpo",
         f"data.pairs_path={tmp / 'pairs'}",
         f"output_dir={tmp / 'out'}",
         "scaling.num_workers=2",
@@ -118,15 +120,23 @@ def test_a_bad_pairs_path_or_an_empty_stage_is_an_actionable_error(data_dir, wor
         dpo.prepare(config(work_dir, "method=skeldpo"))
 
 
-def test_config_names_its_bad_values():
-    with pytest.raises(ValueError, match=r"dpo.stages \['speed'\]"):
-        load(DPOTrainConfig, None, ["dpo.stages=[speed]"])
+def test_config_has_the_paper_defaults_and_names_its_bad_values():
+    cfg = load(TrainConfig, None, ["method=skeldpo"])
+    assert (cfg.stages, cfg.dpo.beta, cfg.dpo.lambda_skel, cfg.steps_per_stage, cfg.name) == (
+        ("efficiency",), 0.2, 1.0, 800, "skeldpo")
+    cfg = load(TrainConfig, None, ["method=codedpo", "optim.max_steps=5"])
+    assert (cfg.stages, cfg.steps_per_stage) == (("correctness", "efficiency"), 5)
+    with pytest.raises(ValueError, match="dpo.stages"):
+        load(TrainConfig, None, ["method=codedpo", "dpo.stages=[speed]"])
     with pytest.raises(ValueError, match="dpo.lambda_skel must be >= 0"):
-        load(DPOTrainConfig, None, ["dpo.lambda_skel=-1"])
-    cfg = load(DPOTrainConfig, None, ["method=skeldpo"])
-    assert (cfg.stages, cfg.dpo.beta, cfg.dpo.lambda_skel, cfg.steps_per_stage) == (
-        ("efficiency",), 0.2, 1.0, 800)
-    assert load(DPOTrainConfig, None, []).stages == ("correctness", "efficiency")
+        load(TrainConfig, None, ["method=skeldpo", "dpo.lambda_skel=-1"])
+    for name in ("dpo-qwen2.5-coder-1.5b.yaml", "demo_dpo.yaml"):  # both methods' configs
+        for method in ("codedpo", "skeldpo"):
+            cfg = load(TrainConfig, ROOT / "configs" / name, [f"method={method}"])
+            assert cfg.method == method and cfg.dpo.beta == 0.2 and cfg.dpo.lambda_skel == 1.0
+    paper = load(TrainConfig, ROOT / "configs" / "dpo-qwen2.5-coder-1.5b.yaml")
+    assert (paper.steps_per_stage, paper.optim.global_batch_size, paper.data.max_length) == (
+        800, 64, 1600)
 
 
 # --- in-process: the loss, its gradient and the reference ---------------------------------
@@ -272,7 +282,7 @@ def test_codedpo_trains_two_stages_the_second_from_the_first_adapter(uninterrupt
 def test_the_adapter_loads_like_any_run_and_changes_the_model(uninterrupted):
     from peft import PeftModel
 
-    (tiny_dir,) = uninterrupted.run_dir.parent.glob("tiny_model-*")
+    tiny_dir = segments(uninterrupted.metrics_path)[0][0]["model_path"]
     tok = load_tokenizer(uninterrupted.adapter_dir)  # the tokenizer is beside the adapter
     ids = torch.tensor([tok(format_prompt("Sum the squares below n."))["input_ids"]])
     base = load_model(tiny_dir, torch.float32).eval()
@@ -326,3 +336,13 @@ def test_skeldpo_under_zero3_logs_both_parts_and_both_losses_fall(ray_session, d
     for m in got.values():  # λ = 1
         assert m["loss"] == pytest.approx(m["code/loss"] + m["skel/loss"], rel=1e-5)
     assert (result.adapter_dir / "adapter_model.safetensors").is_file()
+
+
+def test_effiskel_train_dispatches_the_dpo_methods_and_checks_their_paths_first(work_dir,
+                                                                                 capsys):
+    from jobs.train import main
+
+    with pytest.raises(SystemExit) as e:  # fails in dpo.preflight, before Ray starts
+        main(["--method", "skeldpo", "--data.pairs_path", str(work_dir / "missing")])
+    assert e.value.code == 2
+    assert "data.pairs_path" in capsys.readouterr().err
