@@ -18,8 +18,9 @@ key) lists the valid ones; a badly typed value says what was expected; a config'
 checks (`__post_init__`) keep their message.
 
 Configs that belong to one module stay next to it (`sandbox.Limits`,
-`skeleton.extract.SkeletonConfig`, `training.config.TrainConfig`); the two Ray Data
-stages' configs are here, where their commands build them without importing Ray.
+`skeleton.extract.SkeletonConfig`, `training.config.TrainConfig`,
+`generation.SamplingConfig`); the Ray Data stages' configs are here, where their commands
+build them without importing Ray.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar
 
+from effiskel.generation import SamplingConfig, VllmConfig
 from effiskel.sandbox.types import Limits
 from effiskel.skeleton.extract import SkeletonConfig
 
@@ -320,3 +322,64 @@ class ExtractConfig:
     verbose: bool = False
     """Also show Ray's and DeepSpeed's own logs on the terminal (they always go to
     OUT/<stage>.log, which the summary names)."""
+
+
+@dataclass
+class GenerateConfig:
+    """Sampling: n programs per task from every method (trained runs, instruct, llm4effi)."""
+
+    methods: list[str] = field(default_factory=lambda: ["instruct"])
+    """What to sample: trained runs' directories (`<output_dir>/<run_name>`, named after
+    the run) or their adapter directories, `NAME=PATH` to name one, `instruct` (the base
+    model, no adapter) and `llm4effi` (the base model, prompting only, two passes)."""
+    model: str | None = None
+    """Base model of instruct and llm4effi (a local Hugging Face directory); default: the
+    runs' base model (the one their adapters name), when they share one."""
+    source: str = "mini"
+    """Task source: mini, apps, codenet, humaneval, humanevalplus, mbppplus, enamel, effibench, mercury."""
+    data: str | None = None
+    """Path to the source's data (a directory or file); the bundled suite for mini when unset."""
+    limit: int | None = None
+    """Only the first N tasks of the source."""
+    tasks: list[str] | None = None
+    """Only these task ids (a,b,c)."""
+    source_options: dict = field(default_factory=dict)
+    """Options passed to the source loader (e.g. ENAMEL: levels)."""
+    out: str = "out/generate"
+    """Output directory: samples/ Parquet shards, config.json, summary.json."""
+    sampling: SamplingConfig = field(default_factory=SamplingConfig)
+    """n, temperature, top_p, max_new_tokens and the seed of every sample."""
+    backend: Literal["hf", "vllm"] = "hf"
+    """hf: transformers generate in a Ray Data actor pool (CPU or GPU); vllm: Ray Data LLM
+    with vLLM engines (GPU only; pip install 'effiskel[vllm]')."""
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    """hf backend: where each worker's model runs; auto = cuda when this machine has a GPU.
+    On a cluster whose head has none, say cuda."""
+    dtype: Literal["auto", "bfloat16", "float16", "float32"] = "auto"
+    """Weights' dtype: auto = bfloat16 on GPU, float32 on CPU."""
+    batch_size: int = 32
+    """hf backend: prompts per generate call (padded to the longest in the batch)."""
+    tasks_per_unit: int = 8
+    """Tasks per unit of work (one shard per method and unit): the most a crash loses."""
+    workers: int | None = None
+    """hf backend: actors, each holding one copy of the model; default: one per GPU with
+    device cuda, else one per `cpus_per_worker` CPUs of the cluster."""
+    cpus_per_worker: int = 1
+    """hf backend: CPUs of each actor (its torch threads on CPU)."""
+    vllm: VllmConfig = field(default_factory=VllmConfig)
+    """vllm backend: the engines."""
+    address: str | None = None
+    """Ray cluster to join; default: an embedded local Ray."""
+    progress: bool = True
+    """Show a progress bar."""
+    verbose: bool = False
+    """Also show Ray's and the model libraries' own logs on the terminal (they always go to
+    OUT/generate.log, which the summary names)."""
+
+    def __post_init__(self) -> None:
+        if self.limit is not None and self.tasks:
+            raise ValueError("give limit or tasks, not both")
+        for name in ("limit", "batch_size", "tasks_per_unit", "workers", "cpus_per_worker"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValueError(f"{name} must be at least 1, not {value}")

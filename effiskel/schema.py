@@ -136,6 +136,35 @@ PAIRS = pa.schema(
     ]
 )
 
+# One sampled completion of one task by one method (`effiskel generate`). A row exists for
+# every (task, method, sample_id) asked for: a completion with no usable program is a row
+# with status "no_program" (it counts as a failed sample), never a missing one.
+SAMPLES = pa.schema(
+    [
+        ("task_id", pa.string()),
+        ("method", pa.string()),  # a trained run's name, "instruct" or "llm4effi"
+        ("sample_id", pa.int32()),  # 0 .. n-1 within (task, method)
+        ("source", pa.string()),
+        ("mode", pa.string()),  # the task's "stdio" | "call"
+        ("entry_point", pa.string()),
+        ("prompt", pa.string()),  # exactly the text the model continued (llm4effi: its 2nd pass)
+        ("completion", pa.string()),  # the model's text, stop token excluded
+        ("code", pa.string()),  # the program extracted from the completion; null unless ok
+        ("finish_reason", pa.string()),  # "stop" (a stop token) | "length" (max_new_tokens)
+        ("n_tokens", pa.int32()),  # tokens generated, the stop token included
+        ("model", pa.string()),  # the base model's directory
+        ("adapter", pa.string()),  # the PEFT adapter's directory, or null
+        ("seed", pa.int64()),  # the sample's seed (the same for every method: paired samples)
+        ("backend", pa.string()),  # "hf" | "vllm"
+        ("plan", pa.string()),  # llm4effi: the first pass's text (algorithms, complexity)
+        ("plan_tokens", pa.int32()),
+        # "ok" | "no_program" (no usable program in the completion) | "error" (generation
+        # failed, e.g. a prompt longer than the model's context) | "skipped" (unusable task)
+        ("status", pa.string()),
+        ("reason", pa.string()),  # why, for every status but a clean "ok"
+    ]
+)
+
 ALL = {
     "tasks": TASKS,
     "solutions": SOLUTIONS,
@@ -143,6 +172,7 @@ ALL = {
     "efficient": EFFICIENT,
     "skeletons": SKELETONS,
     "pairs": PAIRS,
+    "samples": SAMPLES,
 }
 
 
