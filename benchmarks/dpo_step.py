@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +38,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.train_step import build_model  # noqa: E402 -- after the path, like the others
+from benchmarks.train_step import _sync_time, build_model  # noqa: E402 -- after the path
 from effiskel.config import load  # noqa: E402
 from effiskel.training import dpo  # noqa: E402
 from effiskel.training.config import TrainConfig  # noqa: E402
@@ -159,12 +158,6 @@ def flops_only(args, tiny_dir: Path, examples) -> None:
     print(f"\n{args.model}: model FLOPs per pair, CodeDPO* {code / len(examples) / 1e12:.3f} "
           f"TFLOP, SkelDPO {(code + skel) / len(examples) / 1e12:.3f} TFLOP")
     print(f"skeldpo / codedpo model FLOPs per pair: {(code + skel) / code:.2f}x")
-
-
-def _sync_time(device) -> float:
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-    return time.perf_counter()
 
 
 def main() -> None:

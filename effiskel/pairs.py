@@ -95,7 +95,7 @@ def build_pairs(
     """
     cfg = cfg or PairsConfig()
     rows = code_pairs(task_id, efficient, cfg)
-    return add_skeletons(rows, efficient, skeletons, profiles, profile_errors, cfg)
+    return add_skeletons(rows, skeletons, profiles, profile_errors, cfg)
 
 
 def code_pairs(task_id: str, efficient: Sequence[Mapping], cfg: PairsConfig | None = None
@@ -169,7 +169,6 @@ def rejected_ids(rows: Iterable[Mapping]) -> list[str]:
 
 def add_skeletons(
     rows: Sequence[Mapping],
-    efficient: Sequence[Mapping],
     skeletons: Sequence[Mapping],
     profiles: Mapping[str, Mapping],
     profile_errors: Mapping[str, str] | None = None,

@@ -166,7 +166,7 @@ def test_an_efficiency_pair_without_its_skeleton_pair_stays_a_code_pair_and_says
 def test_an_unparsable_slow_solution_loses_its_skeleton_not_its_code_pair():
     task = [row("fast", "top_k", 1, 1.0, code=FAST),
             row("slow", "slowest", 2, 9.0, code="for i in range(3)\n    pass\n")]
-    rows = add_skeletons(code_pairs("T", task), task, [TAS_ROW], {"slow": {1: (1, 5)}})
+    rows = add_skeletons(code_pairs("T", task), [TAS_ROW], {"slow": {1: (1, 5)}})
     (eff,) = [r for r in rows if r["stage"] == "efficiency"]
     assert eff["status"] == "ok" and eff["rejected"].startswith("for i")
     assert eff["skeleton_reason"].startswith(

@@ -66,6 +66,7 @@ from effiskel.training.trainer import (
     TEST_CRASH_AFTER_STEP,
     TrainResult,
     deepspeed_config,
+    fit,
     make_plan,
 )
 
@@ -386,12 +387,12 @@ def train(cfg: TrainConfig) -> TrainResult:
     _append_jsonl(metrics_path, {"event": "start", "time": time.time(), "pairs": sizes,
                                  "left_out": prep.left_out, "model_path": str(prep.model_path),
                                  "config": to_dict(cfg)})
-    result = fit(train_loop, {
+    result = fit(cfg, run_dir, {  # Stage 3's launcher, with this module's loop
         "cfg": to_dict(cfg),
         "model_path": str(prep.model_path),
         "run_dir": str(run_dir),
         "examples": ray.put(prep.examples),
-    }, cfg.scaling, run_dir, cfg.keep_checkpoints)
+    }, train_loop)
     return TrainResult(
         run_dir=run_dir,
         adapter_dir=run_dir / "adapter",
@@ -399,59 +400,6 @@ def train(cfg: TrainConfig) -> TrainResult:
         metrics_path=metrics_path,
         metrics=result.metrics or {},
     )
-
-
-def fit(loop, loop_config: dict, scaling, run_dir: Path, keep_checkpoints: int):
-    """`TorchTrainer(loop).fit()` in a zero-CPU task on this node whose runtime_env holds the
-    training processes' environment, which Ray Train's controller and workers inherit.
-
-    The controller polls its workers every RAY_TRAIN_HEALTH_CHECK_INTERVAL_S (default 2 s)
-    and each ray.train.report waits for a poll (~1.8 s), so it is set to 0.1 s there (a
-    value the user exported wins), beside the driver's DeepSpeed op cache
-    (TORCH_EXTENSIONS_DIR: an op compiles once, ~60 s) and `scaling.env_vars`.
-    (Stage 3's trainer.py has the same launcher for its own loop.)
-    """
-    import ray
-    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
-
-    poll = "RAY_TRAIN_HEALTH_CHECK_INTERVAL_S"
-    env = {poll: os.environ.get(poll, "0.1")}
-    if os.environ.get("TORCH_EXTENSIONS_DIR"):
-        env["TORCH_EXTENSIONS_DIR"] = os.environ["TORCH_EXTENSIONS_DIR"]
-    env.update({k: str(v) for k, v in scaling.env_vars.items()})
-    here = NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(), soft=False)
-    task = ray.remote(num_cpus=0, max_retries=0)(_run_trainer).options(
-        runtime_env={"env_vars": env}, scheduling_strategy=here)
-    ref = task.remote(loop, loop_config, scaling, run_dir, keep_checkpoints)
-    try:
-        return ray.get(ref)
-    except ray.exceptions.RayTaskError as e:  # fit()'s own error, as if raised here
-        raise (e.cause or e) from e
-    except KeyboardInterrupt:  # the controller and workers die with the task that owns them
-        ray.cancel(ref, force=True)
-        raise
-
-
-def _run_trainer(loop, loop_config: dict, scaling, run_dir: Path, keep_checkpoints: int):
-    from ray.train import CheckpointConfig, FailureConfig, RunConfig, ScalingConfig
-    from ray.train.torch import TorchTrainer
-
-    return TorchTrainer(
-        loop,
-        train_loop_config=loop_config,
-        scaling_config=ScalingConfig(
-            num_workers=scaling.num_workers,
-            use_gpu=scaling.use_gpu,
-            resources_per_worker={"CPU": scaling.cpus_per_worker,
-                                  **({"GPU": 1} if scaling.use_gpu else {})},
-        ),
-        run_config=RunConfig(
-            name="checkpoints",
-            storage_path=str(run_dir),
-            checkpoint_config=CheckpointConfig(num_to_keep=keep_checkpoints),
-            failure_config=FailureConfig(max_failures=0),
-        ),
-    ).fit()
 
 
 def _append_jsonl(path: Path, record: dict) -> None:
@@ -495,7 +443,9 @@ def train_loop(config: dict) -> None:
         report = ray_report_class()(run_dir, stage, k, offset=k * steps, rank=rank, world=world)
         trainer.add_callback(report)
         from_ckpt = resume["hf_dir"] if resume and k == resume["stage_index"] else None
-        report.event("resume" if from_ckpt else "begin", resume["step"] if from_ckpt else 0)
+        # TRL drops a pair whose prompt alone fills max_length: say how many it kept.
+        report.event("resume" if from_ckpt else "begin", resume["step"] if from_ckpt else 0,
+                     pairs=len(examples[stage]), tokenized=len(trainer.train_dataset))
         trainer.train(resume_from_checkpoint=from_ckpt)
         trainer.save_model(str(run_dir / "stages" / stage / "adapter"))  # collective; rank 0 writes
     # The last stage's adapter is the run's (PEFT, with the tokenizer, as Stage 3's).
@@ -573,11 +523,11 @@ def ray_report_class():
             self._t = self._tokens = None
             self.last: dict = {}  # the last step's metrics, reported again with a checkpoint
 
-        def event(self, name: str, stage_step: int) -> None:
+        def event(self, name: str, stage_step: int, **extra) -> None:
             if self.rank == 0:
                 _append_jsonl(self.run_dir / "metrics.jsonl",
                               {"event": name, "stage": self.stage, "step": self.offset + stage_step,
-                               "time": time.time()})
+                               "time": time.time(), **extra})
 
         def on_log(self, args, state, control, logs=None, **kwargs):
             import ray.train

@@ -281,7 +281,7 @@ def train(cfg: TrainConfig) -> TrainResult:
     progress = _Progress(queue, metrics_path, plan.total_steps)
     progress.start()
     try:
-        result = _fit(cfg, run_dir, {
+        result = fit(cfg, run_dir, {
             "cfg": to_dict(cfg),
             "plan": dataclasses.asdict(plan),
             "model_path": str(model_path),
@@ -302,9 +302,10 @@ def train(cfg: TrainConfig) -> TrainResult:
     )
 
 
-def _fit(cfg: TrainConfig, run_dir: Path, loop_config: dict):
-    """`TorchTrainer(train_loop).fit()`, run in a zero-CPU task on this node whose runtime_env
-    holds the training processes' environment: Ray Train's controller and workers inherit it.
+def fit(cfg: TrainConfig, run_dir: Path, loop_config: dict, loop=None):
+    """`TorchTrainer(loop).fit()` (`loop`: this module's `train_loop`, or dpo.py's), run in a
+    zero-CPU task on this node whose runtime_env holds the training processes' environment:
+    Ray Train's controller and workers inherit it.
 
     Ray Train V2's controller polls its workers every RAY_TRAIN_HEALTH_CHECK_INTERVAL_S
     (default 2 s) and each ray.train.report waits for a poll, ~1.8 s. The controller reads the
@@ -324,7 +325,7 @@ def _fit(cfg: TrainConfig, run_dir: Path, loop_config: dict):
     task = ray.remote(num_cpus=0, max_retries=0)(_run_trainer).options(
         runtime_env={"env_vars": env}, scheduling_strategy=here
     )
-    ref = task.remote(cfg.scaling, run_dir, cfg.keep_checkpoints, loop_config)
+    ref = task.remote(loop or train_loop, cfg.scaling, run_dir, cfg.keep_checkpoints, loop_config)
     try:
         return ray.get(ref)
     except ray.exceptions.RayTaskError as e:  # fit()'s own error (TrainingFailedError), as if
@@ -334,12 +335,12 @@ def _fit(cfg: TrainConfig, run_dir: Path, loop_config: dict):
         raise
 
 
-def _run_trainer(scaling, run_dir: Path, keep_checkpoints: int, loop_config: dict):
+def _run_trainer(loop, scaling, run_dir: Path, keep_checkpoints: int, loop_config: dict):
     from ray.train import CheckpointConfig, FailureConfig, RunConfig, ScalingConfig
     from ray.train.torch import TorchTrainer
 
     return TorchTrainer(
-        train_loop,
+        loop,
         train_loop_config=loop_config,
         scaling_config=ScalingConfig(
             num_workers=scaling.num_workers,

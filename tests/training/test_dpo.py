@@ -12,7 +12,6 @@ must continue exactly where the uninterrupted run went, and a SkelDPO run under 
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import pytest
@@ -27,6 +26,7 @@ from effiskel.training.models import load_model, load_tokenizer, tiny_model
 from effiskel.training.prompts import format_prompt, format_skeleton_prompt
 from effiskel.training.trainer import TEST_CRASH_AFTER_STEP
 from tests.conftest import ROOT
+from tests.training.test_trainer import segments  # metrics.jsonl split at each start record
 
 STEPS = 4  # per stage
 pytestmark = pytest.mark.timeout(900)
@@ -236,17 +236,6 @@ def test_the_reference_stays_the_base_model_and_the_margin_moves(tiny, work_dir,
 # --- Ray Train + DeepSpeed -------------------------------------------------------------
 
 
-def segments(path):
-    """metrics.jsonl split at each invocation's start record."""
-    out = []
-    for line in path.read_text().splitlines():
-        rec = json.loads(line)
-        if rec.get("event") == "start":
-            out.append([])
-        out[-1].append(rec)
-    return out
-
-
 def logged(records, stage=None):
     return {r["step"]: r for r in records if "loss" in r and stage in (None, r["stage"])}
 
@@ -260,6 +249,9 @@ def uninterrupted(ray_session, data_dir):
 def test_codedpo_trains_two_stages_the_second_from_the_first_adapter(uninterrupted):
     (run,) = segments(uninterrupted.metrics_path)
     assert run[0]["pairs"] == {"correctness": 16, "efficiency": 17}
+    begins = [r for r in run if r.get("event") == "begin"]
+    assert [(r["stage"], r["pairs"], r["tokenized"]) for r in begins] == [
+        ("correctness", 16, 16), ("efficiency", 17, 17)]
     for stage, steps in (("correctness", [1, 2, 3, 4]), ("efficiency", [5, 6, 7, 8])):
         got = logged(run, stage)
         assert sorted(got) == steps
