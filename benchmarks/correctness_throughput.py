@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from effiskel.efficient_set import _tests, candidate, fill_expected_outputs  # noqa: E402
+from effiskel.profile import _tests, candidate, fill_expected_outputs  # noqa: E402
 from effiskel.sandbox import Limits, Sandbox, Verdict  # noqa: E402
 from effiskel.tasks import get_source  # noqa: E402
 

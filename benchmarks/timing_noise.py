@@ -20,7 +20,7 @@ same times. Per program and pinning it prints
   share and its mean stretch length (consecutive runs in the slow mode; about
   1/(1-p) if runs fell in it independently, longer if it comes in stretches).
 
-Then, as a check of `effiskel.profiling.rank` against the rule it replaced,
+Then, as a check of `effiskel.timing.rank` against the rule it replaced,
 two programs 1.5x apart (about 10 and 15 ms) are ranked `--rank-trials` times
 by each rule on the pinned sandbox: the old rule (each candidate's R runs back
 to back, mean and t-interval) and the new one (interleaved rounds, median
@@ -40,8 +40,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from effiskel.profiling import Candidate, rank, t_quantile_95  # noqa: E402
 from effiskel.sandbox import Limits, Sandbox, TestCase, Verdict  # noqa: E402
+from effiskel.timing import Candidate, rank, t_quantile_95  # noqa: E402
 
 LOOP = ("n = int(input())\ns = 0\nfor i in range(n):\n    s += i * i % 7\nprint(s)\n")
 TARGETS_MS = (1, 10, 50)

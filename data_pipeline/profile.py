@@ -113,7 +113,7 @@ def _pin_worker():
 
 def process_unit(cfg: ProfileConfig, source, sandbox, shards: Shards, unit: str) -> ProfileSummary:
     """Profile one unit of the source into its shards; returns the unit's summary."""
-    from effiskel import efficient_set
+    from effiskel import profile as stage1
     from effiskel.tasks.reasons import reason_kind
     from effiskel.tasks.rows import count_skipped
 
@@ -128,7 +128,7 @@ def process_unit(cfg: ProfileConfig, source, sandbox, shards: Shards, unit: str)
         by_id = {t["task_id"]: t for t in filled}
         pairs = [(by_id.get(t["task_id"], t), sols) for t, sols in pairs]
     else:
-        pairs = [(efficient_set.fill_expected_outputs(sandbox, t, sols), sols) for t, sols in pairs]
+        pairs = [(stage1.fill_expected_outputs(sandbox, t, sols), sols) for t, sols in pairs]
         shards.write("tasks", name, [t for t, _ in pairs])
     summary, efficient_rows, write_efficient = ProfileSummary.of(cfg), [], not unit_done
     for task, sols in pairs:
@@ -139,14 +139,15 @@ def process_unit(cfg: ProfileConfig, source, sandbox, shards: Shards, unit: str)
             if rows is not None:
                 resumed = True
             else:  # never run, or its shard did not read back: the efficient set is redone too
-                rows = efficient_set.profile_solutions(
+                rows = stage1.profile_solutions(
                     sandbox, task, sols[ci:ci + cfg.chunk_size], repeat=cfg.repeat,
                     adaptive=cfg.adaptive, min_repeats=cfg.min_repeats,
                     round_repeats=cfg.round_repeats, repeat_mode=cfg.repeat_mode)
                 shards.write("runs", chunk_name, rows)
                 write_efficient = True
             runs += rows
-        kept, drop = efficient_set.select_efficient(task, runs, cfg.top_k, cfg.max_incorrect)
+        kept, drop = stage1.select_efficient(task, runs, cfg.top_k, cfg.max_incorrect,
+                                             cfg.max_slow)
         efficient_rows += kept
         summary.tasks_in += 1
         summary.solutions += len(sols)
@@ -167,7 +168,7 @@ def process_unit(cfg: ProfileConfig, source, sandbox, shards: Shards, unit: str)
 
 def _drop_reason(drop: str | None, task: dict) -> str:
     """Why a task is not in the efficient set; unusable tasks say what was wrong."""
-    from effiskel.efficient_set import DROP_UNUSABLE
+    from effiskel.profile import DROP_UNUSABLE
     from effiskel.tasks.reasons import reason_kind
 
     if drop == DROP_UNUSABLE:

@@ -263,7 +263,7 @@ class ProfileConfig:
     """Adaptive mode: runs per input before the first check (and at least 6 rounds: the
     fewest with a 95 % sign-test interval)."""
     round_repeats: int = 1
-    """Repeats per input in each interleaved round of the ranking (effiskel/profiling.py):
+    """Repeats per input in each interleaved round of the ranking (effiskel/timing.py):
     1 pairs the solutions' runs most closely; more amortize a sandbox call over several."""
     repeat_mode: RepeatMode = "child"
     """How the sandbox runs a round's repeats of one input: "child" (one fork, the
@@ -275,6 +275,10 @@ class ProfileConfig:
     where the node allows it (effiskel/pinning.py); the summary lists each worker's CPU."""
     max_incorrect: int = 3
     """Incorrect solutions kept per task, for the preference baselines."""
+    max_slow: int = 3
+    """Slowest correct solutions kept per task beyond the top K (role slowest, slowest
+    first): the rejected side of the efficiency pairs (effiskel/pairs.py); 1 keeps only the
+    slowest."""
     chunk_size: int = 16
     """Solutions per runs shard: the granularity of resuming within a task."""
     workers: int | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from effiskel.efficient_set import (
+from effiskel.profile import (
     DROP_NO_CORRECT,
     DROP_NO_SOLUTIONS,
     DROP_NO_TESTS,
@@ -15,8 +15,10 @@ TASK = {"task_id": "t", "status": "ok", "tests": [{"input": "1", "output": "1"}]
 
 
 def run(sid: str, verdict: str = "AC", time_ns: float | None = 1.0) -> dict:
-    return {"solution_id": sid, "verdict": verdict, "code": f"# {sid}",
-            "time_ns": time_ns if verdict == "AC" else None}
+    """A runs row; the ranking's level (median_ns) is what select_efficient orders by."""
+    t = time_ns if verdict == "AC" else None
+    return {"solution_id": sid, "verdict": verdict, "code": f"# {sid}", "time_ns": t,
+            "median_ns": t}
 
 
 def roles(rows):
@@ -29,9 +31,25 @@ def test_top_k_fastest_first_then_slowest_then_incorrect():
             run("h", "SE"), run("i", "TLE")]
     rows, drop = select_efficient(TASK, runs, top_k=2, max_incorrect=2)
     assert drop is None
-    # wrong answers first among the incorrect; SKIP and SE are never "incorrect"
+    # the slowest ones outside the top K, slowest first; wrong answers first among the
+    # incorrect; SKIP and SE are never "incorrect"
     assert roles(rows) == [("b", "top_k", 1), ("c", "top_k", 2), ("d", "slowest", 4),
-                           ("f", "incorrect", None), ("e", "incorrect", None)]
+                           ("a", "slowest", 3), ("f", "incorrect", None),
+                           ("e", "incorrect", None)]
+
+
+def test_max_slow_bounds_the_slow_ones_and_never_takes_a_top_k_one():
+    runs = [run(s, time_ns=t) for s, t in zip("abcdefg", [1, 2, 3, 4, 5, 6, 7])]
+    rows, _ = select_efficient(TASK, runs, top_k=5, max_slow=3)
+    assert [r[0] for r in roles(rows) if r[1] == "slowest"] == ["g", "f"]
+    rows, _ = select_efficient(TASK, runs, top_k=2, max_slow=1)
+    assert [r[:2] for r in roles(rows) if r[1] == "slowest"] == [("g", "slowest")]
+
+
+def test_ranked_by_the_robust_level_not_the_mean():
+    runs = [{**run("a", time_ns=10), "median_ns": 30}, {**run("b", time_ns=20), "median_ns": 5}]
+    rows, _ = select_efficient(TASK, runs, top_k=2)
+    assert [r["solution_id"] for r in rows] == ["b", "a"]
 
 
 def test_ties_are_broken_by_solution_id_so_reruns_agree():

@@ -1,4 +1,4 @@
-"""Timing statistics and ranking (effiskel/profiling.py).
+"""Timing statistics and ranking (effiskel/timing.py).
 
 The statistics are pure functions, so the property the ranking promises — bimodal
 noise in stretches cannot flip two solutions 1.5x apart — is tested on a synthetic
@@ -15,7 +15,8 @@ import statistics
 
 import pytest
 
-from effiskel.profiling import (
+from effiskel.sandbox import Limits, Sandbox, TestCase, Verdict
+from effiskel.timing import (
     MIN_ROUNDS,
     Candidate,
     compare,
@@ -30,7 +31,6 @@ from effiskel.profiling import (
     t_quantile_95,
     timings,
 )
-from effiskel.sandbox import Limits, Sandbox, TestCase, Verdict
 
 
 # ----------------------------------------------------------------------------- pure statistics

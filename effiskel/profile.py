@@ -9,10 +9,10 @@ maps them over a corpus with Ray. For each task:
 2. `profile_solutions`: every solution once on all tests (stops at its first
    failing test; untimed, all of its tests in one sandbox child, as EvalPlus
    judges: `Sandbox.check`), then the correct ones timed `repeat` times per test,
-   interleaved (`profiling.rank`) → one `runs` row each.
+   interleaved (`timing.rank`) → one `runs` row each.
 3. `select_efficient`: the K fastest correct by the ranking's robust level
    (`median_ns`; role top_k, rank 1 = fastest),
-   the slowest correct (role slowest) and a few incorrect ones (role
+   the slowest correct ones (role slowest) and a few incorrect ones (role
    incorrect) — the preference baselines need both — or the reason the task
    is dropped (no tests, no correct solution, unusable task).
 """
@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import json
 
-from effiskel.profiling import Candidate, rank
 from effiskel.sandbox import Sandbox, TestCase, Verdict
 from effiskel.schema import EFFICIENT, RUNS, empty_row
+from effiskel.timing import Candidate, rank
 
 # Why a task is not in the efficient set (the summary counts these).
 DROP_UNUSABLE = "unusable task"
@@ -118,7 +118,7 @@ def profile_solutions(
 ) -> list[dict]:
     """One `runs` row per solution: its verdict and, when correct, its timing.
 
-    The correct ones are ranked together, interleaved (see `profiling.rank`, which
+    The correct ones are ranked together, interleaved (see `timing.rank`, which
     `round_repeats` and `run_kw` go to): `time_ns` is the paper's mean, `median_ns`
     and its interval the level they are ranked by."""
     tests = _tests(task)
@@ -154,18 +154,20 @@ def profile_solutions(
     return [rows[s["solution_id"]] for s in solutions]
 
 
-def select_efficient(task: dict, runs: list[dict], top_k: int = 5,
-                     max_incorrect: int = 3) -> tuple[list[dict], str | None]:
+def select_efficient(task: dict, runs: list[dict], top_k: int = 5, max_incorrect: int = 3,
+                     max_slow: int = 3) -> tuple[list[dict], str | None]:
     """The efficient-set rows of one task, or ([], why the task is dropped).
 
     Rank 1 is the fastest correct solution by `median_ns`, the level
-    `profiling.rank` orders by (noise-robust, unlike the paper's mean T, which
+    `timing.rank` orders by (noise-robust, unlike the paper's mean T, which
     rows keep as `time_ns`); ties broken by solution id so reruns agree.
     Solutions timed in different calls of `profile_solutions` (different chunks
     of a task) were not interleaved with each other: their levels compare
-    unpaired. Incorrect ones are kept for the preference baselines: wrong
-    answers first (they ran to completion), then other failures, each in
-    solution-id order.
+    unpaired. The preference baselines' rejected solutions are kept too: the
+    `max_slow` slowest correct ones outside the top K (role slowest, slowest
+    first; the efficiency pairs', effiskel/pairs.py) and up to `max_incorrect`
+    incorrect ones (the correctness pairs'): wrong answers first (they ran to
+    completion), then other failures, each in solution-id order.
     """
     if task.get("status") != "ok":
         return [], DROP_UNUSABLE
@@ -178,8 +180,8 @@ def select_efficient(task: dict, runs: list[dict], top_k: int = 5,
     if not correct:
         return [], DROP_NO_CORRECT
     keep = [(r, "top_k", i + 1) for i, r in enumerate(correct[:top_k])]
-    if len(correct) > top_k:
-        keep.append((correct[-1], "slowest", len(correct)))
+    slow = range(len(correct) - 1, max(top_k, len(correct) - max_slow) - 1, -1)
+    keep += [(correct[i], "slowest", i + 1) for i in slow]
     failing = [r for r in runs if r["verdict"] not in ("AC", "SKIP", "SE")]
     failing.sort(key=lambda r: (r["verdict"] != "WA", r["solution_id"]))
     keep += [(r, "incorrect", None) for r in failing[:max_incorrect]]

@@ -45,7 +45,7 @@ shape, as long as rounds are exchangeable); they need at least 6 rounds
   *separated* when it excludes 0, i.e. a is faster in enough rounds of the pair
   (6 of 6, 9 of 10, 21 of 30, ...). A slow stretch swings a pair's ratio only in
   a round where it starts between the two candidates' runs, so flipping a 1.5×
-  pair takes most of its rounds doing that; on tests/test_profiling.py's
+  pair takes most of its rounds doing that; on tests/test_timing.py's
   synthetic machine (stretches of 10 ms to 5 s, 2,400 rankings) none flipped,
   while the old rule did.
 
