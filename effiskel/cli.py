@@ -17,7 +17,10 @@ COMMANDS = {  # verb: (module, one line of help)
     "profile": ("jobs.profile", "Stage 1: run, time and rank every solution; keep the top-K"),
     "extract": ("jobs.extract", "Stage 2: SMS, SSS and TAS skeletons of the efficient sets"),
     "train": ("jobs.train", "Stage 3: LoRA training: EffiSkel, EffiCoder*, CodeDPO* or SkelDPO"),
+    "generate": ("jobs.generate", "n sampled programs per task from trained runs, instruct, llm4effi"),
     "demo": ("jobs.demo", "the whole pipeline on the bundled mini suite, tiny model, local Ray"),
+    "submit": ("jobs.submit", "run a stage on a Ray cluster as a Ray job (Ray Job Submission)"),
+    "jobs": ("jobs.jobs", "the Ray jobs of a cluster: list, status, logs, stop"),
 }
 
 EPILOG = """\

@@ -162,7 +162,8 @@ def resolve_methods(specs: Sequence[str], model: str | None) -> list[Method]:
         else:
             why = (f"the runs have {len(bases)} base models ({', '.join(bases)})" if bases
                    else "there is no trained run to take it from")
-            raise ValueError(f"{' and '.join(prompt_only)} need a base model and {why}: "
+            verb = "needs" if len(prompt_only) == 1 else "need"
+            raise ValueError(f"{' and '.join(prompt_only)} {verb} a base model and {why}: "
                              "give --model (a local Hugging Face model directory)")
         methods += [Method(k, k, base) for k in prompt_only]
     names = [m.name for m in methods]
@@ -585,25 +586,45 @@ def sample_tasks(generate: Generate, tasks: list[dict], method: Method,
                  sampling: SamplingConfig, backend: str = "hf") -> list[dict]:
     """Every sample of `method` for `tasks`: n rows per task, in task and sample order."""
     reqs = first_requests(tasks, method, sampling)
-    gens = generate([r.prompt for r in reqs], [r.seed for r in reqs])
+    pairs = list(zip(reqs, generate([r.prompt for r in reqs], [r.seed for r in reqs])))
     if method.kind == "llm4effi":
-        failed = {(r.task["task_id"], r.sample_id): (r, g) for r, g in zip(reqs, gens)
-                  if g.error is not None}
-        reqs = code_requests(list(zip(reqs, gens)), sampling)
-        gens = generate([r.prompt for r in reqs], [r.seed for r in reqs])
-        # A plan that failed is the sample's error row (its request holds the plan prompt).
-        pairs = list(zip(reqs, gens)) + list(failed.values())
-    else:
-        pairs = list(zip(reqs, gens))
-    done = {(r.task["task_id"], r.sample_id): sample_row(r, g, method, backend)
-            for r, g in pairs}
-    rows = []
+        failed = [(r, g) for r, g in pairs if g.error is not None]  # error rows as they are
+        reqs = code_requests(pairs, sampling)
+        pairs = failed + list(zip(reqs, generate([r.prompt for r in reqs],
+                                                 [r.seed for r in reqs])))
+    return unit_rows(tasks, method, sampling, backend,
+                     [sample_row(r, g, method, backend) for r, g in pairs])
+
+
+def unit_rows(tasks: list[dict], method: Method, sampling: SamplingConfig, backend: str,
+              rows: list[dict]) -> list[dict]:
+    """The rows of a unit in task and sample order, "skipped" rows for unusable tasks; every
+    (task, sample) of a usable task must be among `rows`."""
+    done = {(r["task_id"], r["sample_id"]): r for r in rows}
+    out = []
     for t in tasks:
         if usable(t) is not None:
-            rows += unusable_rows(t, method, sampling, backend)
+            out += unusable_rows(t, method, sampling, backend)
         else:
-            rows += [done[(t["task_id"], j)] for j in range(sampling.n)]
-    return rows
+            out += [done[(t["task_id"], j)] for j in range(sampling.n)]
+    return out
+
+
+def plan_row(req: Request, gen: Generation, method: Method, backend: str) -> dict:
+    """llm4effi's first pass as a row (the vllm backend keeps them in OUT/plans to resume):
+    the completion is the plan."""
+    row = sample_row(req, Generation("", None, 0, gen.error), method, backend)
+    if gen.error is None:
+        row.update(completion=gen.text, finish_reason=gen.finish_reason,
+                   n_tokens=gen.n_tokens, status="ok", reason=None)
+    return row
+
+
+def plan_from_row(row: dict, task: dict) -> tuple[Request, Generation]:
+    """The request and plan of a `plan_row`."""
+    gen = (Generation(row["completion"] or "", row["finish_reason"], row["n_tokens"] or 0)
+           if row["status"] == "ok" else Generation("", None, 0, row["reason"]))
+    return Request(task, row["sample_id"], row["seed"], row["prompt"]), gen
 
 
 # ----------------------------------------------------------------------------- hf backend
@@ -675,7 +696,7 @@ class HFSampler:
         if threads:  # the CPUs this process was given: more threads than cores thrash
             torch.set_num_threads(threads)
 
-        self.device, self.batch_size = device, batch_size
+        self.base, self.device, self.batch_size = base, device, batch_size
         self.tokenizer = load_tokenizer(base)
         self.tokenizer.padding_side = "left"  # every prompt ends where generation starts
         torch_dtype = {"auto": torch.bfloat16 if device.startswith("cuda") else torch.float32,

@@ -173,6 +173,9 @@ ALL = {
     "skeletons": SKELETONS,
     "pairs": PAIRS,
     "samples": SAMPLES,
+    # llm4effi's first passes under the vllm backend, kept so a rerun resumes between its
+    # two passes: samples rows whose completion is the plan.
+    "plans": SAMPLES,
 }
 
 

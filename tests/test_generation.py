@@ -246,10 +246,10 @@ TEXTS = [format_prompt(t["prompt"]) + code for t, code in
          [(TASKS[0], SQUARE), (TASKS[1], "def smallest(xs):\n    return min(xs)\n")]] * 30
 
 
-@pytest.fixture(scope="module")
-def tiny(build_dir) -> dict:
-    """A tiny base model and a real LoRA adapter on it, trained on nothing but given
-    random weights, so that it changes what the model samples."""
+def make_tiny_run(root: Path, texts: list[str], run_name: str = "effiskel-tas") -> dict:
+    """A tiny base model (`<root>/tiny_model-test`, as `effiskel train` lays it out) and a
+    trained-run directory `<root>/<run_name>` holding a real LoRA adapter on it, with random
+    weights so that it changes what the model samples, and the tokenizer beside it."""
     import shutil
 
     import torch
@@ -258,9 +258,8 @@ def tiny(build_dir) -> dict:
 
     from effiskel.training.models import build_tiny, load_tokenizer, lora_config
 
-    root = build_dir / "tmp" / "generation-tiny"
     shutil.rmtree(root, ignore_errors=True)
-    base = build_tiny(TEXTS, root / "tiny_model-test", vocab_size=512, seed=0)
+    base = build_tiny(texts, root / "tiny_model-test", vocab_size=512, seed=0)
     model = get_peft_model(AutoModelForCausalLM.from_pretrained(base),
                            lora_config(8, 16, 0.0, ["all-linear"]))
     torch.manual_seed(1)
@@ -268,10 +267,15 @@ def tiny(build_dir) -> dict:
         for name, p in model.named_parameters():
             if "lora_B" in name:
                 p.normal_(0, 0.5)
-    run = root / "effiskel-tas"
+    run = root / run_name
     model.save_pretrained(run / "adapter")
     load_tokenizer(base).save_pretrained(run / "adapter")
     return {"base": str(base.resolve()), "run": run}
+
+
+@pytest.fixture(scope="module")
+def tiny(build_dir) -> dict:
+    return make_tiny_run(build_dir / "tmp" / "generation-tiny", TEXTS)
 
 
 def test_methods_from_a_run_directory(tiny):
@@ -285,7 +289,7 @@ def test_methods_from_a_run_directory(tiny):
 def test_method_errors_name_the_input(tiny, work_dir):
     with pytest.raises(ValueError, match="holds no adapter/adapter_config.json"):
         resolve_methods([str(work_dir)], None)
-    with pytest.raises(ValueError, match="instruct need a base model.*no trained run"):
+    with pytest.raises(ValueError, match="instruct needs a base model.*no trained run"):
         resolve_methods(["instruct"], None)
     with pytest.raises(ValueError, match="two methods are named effiskel-tas"):
         resolve_methods([str(tiny["run"]), str(tiny["run"] / "adapter")], None)
