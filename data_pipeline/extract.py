@@ -152,24 +152,27 @@ def extract_shard(cfg: ExtractConfig, sandbox, shards: Shards, name: str) -> Ext
         pool = solution_pool(sols, cfg.skeleton)  # the K solutions the library will use
         profiles, why_not = {}, {}
         if wants_profile:
-            profiles, why_not = _line_profiles(sandbox, pool, tasks.get(task_id), cfg,
-                                               f"no tests: {tasks_path} lacks task {task_id}")
+            profiles, why_not = line_profiles(sandbox, pool, tasks.get(task_id),
+                                              cfg.profile_tests,
+                                              f"no tests: {tasks_path} lacks task {task_id}")
         rows += extract_task(task_id, pool[0]["prompt"], pool, profiles, cfg.skeleton, why_not)
     shards.write("skeletons", name, rows)
     summary.add(rows, resumed=False)
     return summary
 
 
-def _line_profiles(sandbox, pool: list[dict], task: dict | None, cfg: ExtractConfig,
-                   no_task: str) -> tuple[dict, dict]:
-    """({solution_id: line profile}, {solution_id: why it has none}) of a task's K solutions.
+def line_profiles(sandbox, pool: list[dict], task: dict | None, n_tests: int,
+                  no_task: str) -> tuple[dict, dict]:
+    """({solution_id: line profile}, {solution_id: why it has none}) of some of a task's
+    solutions (`efficient` rows), each on the task's `n_tests` largest inputs.
 
     Each solution is profiled once, in a run of its own (never a timed one); the
-    library reuses the profiles for every choice of C_ref.
+    library reuses the profiles for every choice of C_ref. The pairs stage profiles
+    its slow solutions with it too.
     """
     if task is None:
         return {}, {str(s["solution_id"]): no_task for s in pool}
-    tests = [TestCase(t["input"], None) for t in profile_tests(task, cfg.profile_tests)]
+    tests = [TestCase(t["input"], None) for t in profile_tests(task, n_tests)]
     profiles, why_not = {}, {}
     for sol in pool:
         sid = str(sol["solution_id"])
