@@ -1,0 +1,1 @@
+"""Running effiskel on clusters: a local multi-node Ray, cloud launcher configs, KubeRay."""
