@@ -22,9 +22,11 @@ from tests.conftest import ROOT
 
 KUBERAY = ROOT / "cluster" / "kuberay"
 SCHEMAS = {"RayCluster": "ray.io_rayclusters.v1.json", "RayJob": "ray.io_rayjobs.v1.json"}
-MANIFESTS = ["raycluster.yaml", "rayjob-profile.yaml"]
-# Every RayJob and the stage it runs. jobs.experiment's RayJob joins when that module lands.
-ENTRYPOINTS = [("rayjob-profile.yaml", "jobs.profile")]
+# Every RayJob and the stage it runs. The RayJobs of jobs.pairs, jobs.evaluate,
+# jobs.compare and jobs.experiment join when those modules land.
+ENTRYPOINTS = [("rayjob-profile.yaml", "jobs.profile"), ("rayjob-extract.yaml", "jobs.extract"),
+               ("rayjob-train.yaml", "jobs.train"), ("rayjob-generate.yaml", "jobs.generate")]
+MANIFESTS = ["raycluster.yaml", *(name for name, _ in ENTRYPOINTS)]
 DNS1035 = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
 MAX_NAME = {"RayCluster": 53, "RayJob": 47}  # KubeRay's MaxRayClusterNameLength, - 6 for jobs
 
@@ -60,6 +62,10 @@ def _cluster_spec(doc: dict) -> dict:
 
 def _version(v: str) -> tuple[int, ...]:
     return tuple(int(p) for p in v.split("."))
+
+
+def test_every_manifest_is_checked():
+    assert sorted(p.name for p in KUBERAY.glob("*.yaml")) == sorted(MANIFESTS)
 
 
 @pytest.mark.parametrize("name", MANIFESTS)
@@ -137,7 +143,9 @@ def test_rayjob_entrypoint_module_config_and_runtime_env(name, module):
     check = subprocess.run([sys.executable, "-m", module, *entry[3:], "--print_config"],
                            cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert check.returncode == 0, check.stderr
-    assert yaml.safe_load(check.stdout)["out"].startswith("/mnt/effiskel/")  # shared storage
+    settings = yaml.safe_load(check.stdout)
+    outputs = [settings[k] for k in ("out", "output_dir") if k in settings]
+    assert outputs and all(o.startswith("/mnt/effiskel/") for o in outputs)  # shared storage
     # The runtime env: Ray's own parser accepts it (URI kinds, pip fields).
     env = yaml.safe_load(doc["spec"]["runtimeEnvYAML"])
     assert set(env) <= RuntimeEnv.known_fields
