@@ -264,16 +264,20 @@ def validate(cfg: GenerateConfig) -> None:
         raise ValueError(f"data path {cfg.data} does not exist")
     methods = resolve_methods(cfg.methods, cfg.model)
     if cfg.backend == "vllm":
-        import importlib.util
-
-        if importlib.util.find_spec("vllm") is None:
-            raise ValueError("backend vllm needs vLLM: pip install 'effiskel[vllm]' on a GPU "
-                             "machine, or use backend=hf")
+        if not _vllm_installed():
+            raise ValueError("backend vllm needs vLLM (the effiskel[vllm] extra, GPU only; "
+                             "see its note in pyproject.toml), or use backend=hf")
     tasks = load_tasks(cfg)
     if not tasks:
         raise ValueError(f"source {cfg.source!r} has no tasks"
                          + (f" in {cfg.data}" if cfg.data else ""))
     check_resume(cfg, methods, plan_units(cfg, methods, tasks))
+
+
+def _vllm_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("vllm") is not None
 
 
 def _units(cfg: GenerateConfig) -> list[str]:
@@ -414,7 +418,6 @@ def _vllm_pass(cfg: GenerateConfig, proc_cfg, jobs: list, methods: dict[str, Met
     """Run one processor over the requests of `jobs` ((unit, requests, phase[, done pairs]));
     call finish(unit, pairs) as each unit's last row comes back. Returns the seconds taken."""
     import ray
-    from ray.data.llm import build_processor
 
     rows, waiting = [], {}
     for job in jobs:
@@ -428,7 +431,7 @@ def _vllm_pass(cfg: GenerateConfig, proc_cfg, jobs: list, methods: dict[str, Met
     if not rows:
         return 0.0
     start = time.time()
-    processor = build_processor(proc_cfg)
+    processor = _processor(proc_cfg)
     # One block per unit keeps a unit's rows together, so units finish one after another
     # and a crash loses only those in the engines.
     ds = processor(ray.data.from_items(rows, override_num_blocks=max(1, len(waiting))))
@@ -439,3 +442,10 @@ def _vllm_pass(cfg: GenerateConfig, proc_cfg, jobs: list, methods: dict[str, Met
             del waiting[row["unit"]]
             finish(u, pairs)
     return time.time() - start
+
+
+def _processor(proc_cfg):
+    """The Ray Data LLM processor of a config (our rows in, the engine's outputs beside them)."""
+    from ray.data.llm import build_processor
+
+    return build_processor(proc_cfg)

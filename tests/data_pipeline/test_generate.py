@@ -238,3 +238,73 @@ def test_vllm_processor_builds_without_vllm(ray_session, tiny):
     assert set(processor.list_stage_names()) == {"vLLMEngineStage"}  # no chat template
     base_only = vllm_processor_config(tiny["base"], [], VllmConfig(), "auto")
     assert "enable_lora" not in base_only.engine_kwargs
+
+
+class StandInEngine:
+    """Not vLLM: the tiny model through HFSampler, behind the row interface of Ray Data LLM's
+    engine stage (the prompt, sampling_params and model columns in; generated_text,
+    num_generated_tokens beside the other columns out). It lets the vllm backend's driver
+    (units, the two llm4effi passes, plans, shards, resume) run without a GPU."""
+
+    def __init__(self, base: str, adapter: str):
+        from effiskel.generation import HFSampler
+
+        self.base, self.adapter = base, adapter
+        self.sampler = HFSampler(base, {"run": adapter}, "cpu", threads=1)
+
+    def __call__(self, row: dict) -> dict:
+        p = row.pop("sampling_params")
+        assert p["n"] == 1 and row["model"] in (self.base, self.adapter)
+        sampling = SamplingConfig(n=1, temperature=p["temperature"], top_p=p["top_p"],
+                                  max_new_tokens=p["max_tokens"])
+        adapter = "run" if row["model"] == self.adapter else None
+        (g,) = self.sampler.generate([row["prompt"]], [p["seed"]], adapter, sampling)
+        return dict(row, generated_text=g.text, generated_tokens=[],
+                    num_generated_tokens=g.n_tokens, __inference_error__="")
+
+
+def test_vllm_driver_with_a_stand_in_engine(ray_session, tiny, work_dir, monkeypatch):
+    import data_pipeline.generate as gen
+
+    built = []
+
+    def processor(proc_cfg):
+        built.append(proc_cfg)
+        adapter = str((tiny["run"] / "adapter").resolve())
+        return lambda ds: ds.map(StandInEngine, fn_constructor_kwargs={
+            "base": proc_cfg.model_source, "adapter": adapter}, concurrency=1)
+
+    monkeypatch.setattr(gen, "_vllm_installed", lambda: True)
+    monkeypatch.setattr(gen, "_processor", processor)
+    out = work_dir / "out"
+    cfg = cfg_for(tiny, out, backend="vllm", limit=2, tasks_per_unit=1)
+    summary = gen.run(cfg)
+    assert len(built) == 2  # the first passes (llm4effi's plans among them), then the code
+    assert built[0].engine_kwargs["enable_lora"] and built[0].model_source == tiny["base"]
+    rows = table(out)
+    assert len(rows) == 3 * 2 * 2 == summary["samples"] and summary["resumed_units"] == 0
+    assert {r["backend"] for r in rows} == {"vllm"}
+    assert max(Counter((r["method"], r["task_id"], r["sample_id"]) for r in rows).values()) == 1
+    llm4effi = [r for r in rows if r["method"] == "llm4effi"]
+    plans = pads.dataset(out / "plans", format="parquet").to_table().to_pylist()
+    assert len(plans) == 4 and all(r["plan"] for r in llm4effi)
+    assert {(r["task_id"], r["sample_id"], r["completion"]) for r in plans} == {
+        (r["task_id"], r["sample_id"], r["plan"]) for r in llm4effi}
+    # The same samples as the hf backend would draw (same model, seeds and sampler here).
+    by = {(r["method"], r["task_id"], r["sample_id"]): r for r in rows}
+    hf = run(cfg_for(tiny, work_dir / "hf", limit=2, tasks_per_unit=1))
+    assert hf["samples"] == 12
+    for r in table(work_dir / "hf"):
+        v = by[(r["method"], r["task_id"], r["sample_id"])]
+        assert (v["seed"], v["prompt"], v["completion"]) == (r["seed"], r["prompt"],
+                                                            r["completion"])
+    # Resume: lose one llm4effi samples shard (its plans stay) and one instruct shard.
+    lost = [p for p in (out / "samples").glob("*.parquet")
+            if p.name.startswith(("llm4effi", "instruct"))][:1]
+    lost += [p for p in (out / "samples").glob("llm4effi*.parquet")][:1]
+    for p in set(lost):
+        p.unlink()
+    built.clear()
+    again = gen.run(cfg)
+    assert again["resumed_units"] == 6 - len(set(lost)) and again["samples"] == 12
+    assert sorted(map(str, table(out))) == sorted(map(str, rows))
