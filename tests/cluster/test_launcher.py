@@ -57,6 +57,9 @@ def test_nodes_install_the_project_with_its_pins_and_require_the_token(name):
     assert config["file_mounts"]["~/effiskel"] == "."  # `ray up` is run from the project root
     assert {".venv", "build", ".git"} <= set(config["rsync_exclude"])
     assert config["file_mounts"]["~/.ray/auth_token"] == "~/.ray/auth_token"
+    # Data and outputs on one filesystem every node mounts, seen inside the containers.
+    assert any("/mnt/effiskel" in c and "mount" in c for c in config["initialization_commands"])
+    assert "--volume /mnt/effiskel:/mnt/effiskel" in config["docker"]["run_options"]
     for start in (config["head_start_ray_commands"], config["worker_start_ray_commands"]):
         assert "RAY_AUTH_MODE=token ray start" in start[-1]
 
