@@ -16,6 +16,7 @@ COMMANDS = {  # verb: (module, one line of help)
     "run-tests": ("jobs.run_tests", "run one program on its tests in the sandbox"),
     "profile": ("jobs.profile", "Stage 1: run, time and rank every solution; keep the top-K"),
     "extract": ("jobs.extract", "Stage 2: SMS, SSS and TAS skeletons of the efficient sets"),
+    "pairs": ("jobs.pairs", "preference pairs for CodeDPO* and SkelDPO from Stages 1 and 2"),
     "train": ("jobs.train", "Stage 3: LoRA training: EffiSkel, EffiCoder*, CodeDPO* or SkelDPO"),
     "generate": ("jobs.generate", "n sampled programs per task from trained runs, instruct, llm4effi"),
     "demo": ("jobs.demo", "the whole pipeline on the bundled mini suite, tiny model, local Ray"),

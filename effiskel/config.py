@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar
 
 from effiskel.generation import SamplingConfig, VllmConfig
+from effiskel.pairs import PairsConfig as PairRules  # the library's: how pairs are made
 from effiskel.sandbox.types import Limits
 from effiskel.skeleton.extract import SkeletonConfig
 
@@ -329,6 +330,42 @@ class ExtractConfig:
 
 
 @dataclass
+class PairsConfig:
+    """The pairs stage: CodeDPO*'s and SkelDPO's preference pairs from Stage 1's efficient
+    sets and Stage 2's skeletons."""
+
+    input: str = "out/profile"
+    """Stage 1's output directory (holding efficient/ and tasks/)."""
+    skeletons: str = "out/extract"
+    """Stage 2's output directory (holding skeletons/): the chosen side's skeletons."""
+    out: str = "out/pairs"
+    """Output directory: pairs/ Parquet shards, config.json and summary.json."""
+    pairs: PairRules = field(default_factory=PairRules)
+    """How pairs are made (effiskel/pairs.py): min_slowdown, efficiency pairs per task, the
+    chosen skeleton's strategy, the inefficiency skeleton's SSS settings (Stage 2's)."""
+    profile_tests: int = 5
+    """The slow solution of each efficiency pair is line-profiled on at most this many
+    tests, the largest inputs (as Stage 2 profiles the efficient ones)."""
+    workers: int | None = None
+    """Actors (one CPU and one sandbox each); default: every CPU of the cluster."""
+    address: str | None = None
+    """Ray cluster to join; default: an embedded local Ray."""
+    isolation: Isolation = "auto"
+    """Sandbox isolation for line profiling: auto or process."""
+    limits: Limits = field(default_factory=Limits)
+    """Limits of a line-profiled run (scaled by the profiler's slowdown, 10x)."""
+    progress: bool = True
+    """Show a progress bar."""
+    verbose: bool = False
+    """Also show Ray's own logs on the terminal (they always go to OUT/pairs.log, which the
+    summary names)."""
+
+    def __post_init__(self) -> None:
+        if self.profile_tests < 1:
+            raise ValueError(f"profile_tests must be at least 1, not {self.profile_tests}")
+
+
+@dataclass
 class GenerateConfig:
     """Sampling: n programs per task from every method (trained runs, instruct, llm4effi)."""
 
@@ -366,8 +403,8 @@ class GenerateConfig:
     tasks_per_unit: int = 8
     """Tasks per unit of work (one shard per method and unit): the most a crash loses."""
     workers: int | None = None
-    """hf backend: actors, each holding one copy of the model; default: one per GPU with
-    device cuda, else one per `cpus_per_worker` CPUs of the cluster."""
+    """hf backend: actors, each holding one copy of the model; default: with device cuda one
+    per GPU of this machine (on a cluster, set it), else one per CPU of the cluster."""
     cpus_per_worker: int = 1
     """hf backend: CPUs of each actor (its torch threads on CPU)."""
     vllm: VllmConfig = field(default_factory=VllmConfig)
@@ -387,3 +424,97 @@ class GenerateConfig:
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValueError(f"{name} must be at least 1, not {value}")
+
+
+@dataclass
+class EvaluateConfig:
+    """Evaluate: judge every sample on all its task's tests and time the correct ones, every
+    method's interleaved with the task's reference on one worker."""
+
+    samples: list[str] = field(default_factory=list)
+    """What to evaluate, one or more: a generate stage's output directory (every method in
+    it), FILE.jsonl:METHOD (EvalPlus lines, {"task_id", "solution"} or {"task_id",
+    "completion"}) or FILE.json:METHOD (ENAMEL's list of lists, or dict by task index)."""
+    source: str = "mini"
+    """Task source the samples answer: mini, apps, codenet, humaneval, humanevalplus,
+    mbppplus, enamel, effibench, mercury."""
+    data: str | None = None
+    """Path to the source's data (a directory or file); the bundled suite for mini when unset."""
+    out: str = "out/evaluate"
+    """Output directory: results/ Parquet shards (one per task), inputs/, summary.json."""
+    limit: int | None = None
+    """Only the first N tasks that have samples (task ids in natural order)."""
+    tasks: list[str] | None = None
+    """Only these task ids (a,b,c); each must have samples."""
+    repeat: int = 6
+    """Timed runs per timed input of each correct sample and reference (ENAMEL's 6); 6 or
+    more gives each time a distribution-free 95 % interval."""
+    timed_tests: int | None = 20
+    """Inputs each correct sample is timed on: the task's largest, the same for every
+    candidate (all when null). 20 covers ENAMEL's 8 + 4 + 4 + 4, which eff@k needs whole."""
+    references: int | None = None
+    """Correct solutions of the task timed beside the samples as its references (the
+    source's named reference first); default: every one for mercury (Beyond@k spans the
+    fastest and slowest), 1 otherwise."""
+    repeat_mode: RepeatMode = "fork"
+    """How the sandbox runs repeats: "fork" (one fork per repeat: samples may be written
+    to game a timer) or "child" (one fork per input, warm repeats; see README)."""
+    source_options: dict | None = None
+    """Options passed to the source loader; default {} except ENAMEL: {levels: all}
+    (ENAMEL's own evaluation times every level; eff@k needs them)."""
+    pin_cpu: bool = True
+    """Pin each worker, and both its sandbox servers (samples', reference's), to a CPU of
+    its own where the node allows it (effiskel/pinning.py)."""
+    workers: int | None = None
+    """Actors (one CPU and two sandbox servers each); default: every CPU of the cluster."""
+    address: str | None = None
+    """Ray cluster to join; default: an embedded local Ray."""
+    isolation: Isolation = "auto"
+    """Sandbox isolation: auto (kernel namespaces where allowed) or process."""
+    limits: Limits = field(default_factory=Limits)
+    """Per-run limits of the sandbox."""
+    preload: list[str] | None = None
+    """Modules the sandbox servers import once; default: effiskel.sandbox.server.DEFAULT_PRELOAD."""
+    progress: bool = True
+    """Show a progress bar."""
+    verbose: bool = False
+    """Also show Ray's own logs on the terminal (they always go to OUT/evaluate.log)."""
+
+    def __post_init__(self) -> None:
+        if self.limit is not None and self.tasks:
+            raise ValueError("give limit or tasks, not both")
+        for name in ("limit", "repeat", "timed_tests", "workers"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValueError(f"{name} must be at least 1, not {value}")
+        if self.references is not None and self.references < 0:
+            raise ValueError(f"references must be 0 or more, not {self.references}")
+
+
+@dataclass
+class CompareConfig:
+    """Compare: every method's metrics against a baseline, from evaluate's results tables."""
+
+    runs: list[str] = field(default_factory=list)
+    """Evaluate output directories (or their results/ directories) to read; methods found
+    in several are an error (a method is timed once, beside the others)."""
+    baseline: str = ""
+    """The method ER and AS of every other method are measured against."""
+    out: str = "out/report"
+    """Report directory: metrics.json, report.md, report.html (images embedded), PNGs."""
+    ks: list[int] = field(default_factory=lambda: [1, 2, 5, 10, 20, 50, 100])
+    """k of Pass@k (and Beyond@k, eff@k), shown where every task has at least k samples."""
+    n_boot: int = 2000
+    """Bootstrap resamples of the tasks for every interval."""
+    seed: int = 0
+    """Seed of the bootstrap."""
+    level: float = 0.95
+    """Confidence level of the intervals."""
+    rel_tol: float = 0.0
+    """Relative tolerance within which two times are a tie in ER (0: exactly equal)."""
+
+    def __post_init__(self) -> None:
+        if self.n_boot < 1:
+            raise ValueError(f"n_boot must be at least 1, not {self.n_boot}")
+        if not 0 < self.level < 1:
+            raise ValueError(f"level must be between 0 and 1, not {self.level}")
