@@ -11,8 +11,9 @@ up, a copy cut short or a hand edit can leave a file under the final name
 that is not a shard. `Shards.done` checks the Parquet footer (the trailing
 magic bytes, a footer length that fits the file, metadata that parses, every
 column of the table's schema present: a few KB read, never the data);
-`Shards.reuse` reads the whole shard. Either way a shard that fails is
-removed and redone, and the stage's summary lists it.
+`Shards.reuse` reads the whole shard, each data page against the CRC it was
+written with. Either way a shard that fails is removed and redone, and the
+stage's summary lists it.
 
 Paths are local or on a shared filesystem every node mounts (NFS, a cluster
 volume); each table is readable with `pyarrow.dataset.dataset(OUT/<table>)`,
@@ -40,7 +41,8 @@ class ShardWriteError(Exception):
     the cause. The stage stops; a rerun after the cause is fixed resumes."""
 
     def __init__(self, path: Path, cause: OSError):
-        why = f"[Errno {cause.errno}] {cause.strerror}" if cause.errno else str(cause)
+        # pyarrow's own text names the temporary file; the errno says what the user must fix
+        why = f"[Errno {cause.errno}] {os.strerror(cause.errno)}" if cause.errno else str(cause)
         super().__init__(f"cannot write {path}: {why}")
         self.path = str(path)
 
@@ -71,7 +73,7 @@ def write_shard(rows: list[dict], schema: pa.Schema, path: Path) -> None:
     table = to_table(rows, schema)  # a bad value is the stage's bug, not the disk's
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, tmp)
+        pq.write_table(table, tmp, write_page_checksum=True)  # a CRC per page: see read_shard
         os.replace(tmp, path)
     except OSError as e:
         try:
@@ -82,7 +84,9 @@ def write_shard(rows: list[dict], schema: pa.Schema, path: Path) -> None:
 
 
 def read_shard(path: Path, columns: list[str] | None = None) -> list[dict]:
-    return pq.read_table(path, columns=columns).to_pylist()
+    """The rows of a shard, every data page checked against its CRC: a flipped byte that
+    would otherwise decode to different values is an error instead."""
+    return pq.read_table(path, columns=columns, page_checksum_verification=True).to_pylist()
 
 
 def footer_problem(path: Path, schema: pa.Schema) -> str | None:

@@ -23,4 +23,7 @@ def run_stage(stage, cfg, prog: str) -> int:
     except StageError as e:  # a shard that cannot be written: one line, and the rerun resumes
         print(f"{prog}: error: {e}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: the driver has already stopped the Ray it started
+        print(f"{prog}: interrupted; rerun the same command to finish the rest", file=sys.stderr)
+        return 130
     return 0

@@ -1,11 +1,15 @@
-"""A small APPS-layout corpus built from the bundled mini suite, with broken tasks added."""
+"""A small APPS-layout corpus built from the bundled mini suite, with broken tasks added;
+helpers for running a stage as a user does and watching its processes."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from effiskel.tasks.mini import MINI_DIR
@@ -40,3 +44,33 @@ def make_corpus(root: Path, good: list[str], broken: bool = True) -> Path:
 @pytest.fixture
 def corpus(work_dir) -> Path:
     return make_corpus(work_dir / "corpus", ["0000", "0001", "0002"])
+
+
+def cli_env(build_dir: Path) -> dict:
+    """The environment of a stage run as a user runs it, Ray's files kept in build/."""
+    env = dict(os.environ)
+    env["RAY_TMPDIR"] = str(build_dir / "ray-cli")
+    (build_dir / "ray-cli").mkdir(exist_ok=True)
+    return env
+
+
+def process_tree(pid: int) -> list[psutil.Process]:
+    """A process and all its descendants now (Ray's raylet, agents, workers, sandboxes)."""
+    root = psutil.Process(pid)
+    return [root, *root.children(recursive=True)]
+
+
+def still_running(procs: list[psutil.Process], within_s: float) -> list[str]:
+    """Those of `procs` still alive after up to `within_s` seconds ("pid name")."""
+    deadline = time.monotonic() + within_s
+    while True:
+        alive = []
+        for p in procs:
+            try:  # is_running() also guards against a reused pid (it checks the start time)
+                if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(f"{p.pid} {p.name()}")
+            except psutil.NoSuchProcess:
+                pass
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.2)

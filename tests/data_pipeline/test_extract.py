@@ -22,14 +22,18 @@ from effiskel.skeleton.render import check_skeleton
 from tests.data_pipeline.conftest import make_corpus
 
 
+def stage1_config(out: Path) -> ProfileConfig:
+    return ProfileConfig(source="mini", data=str(out.parent / "corpus"), out=str(out), repeat=2,
+                         workers=2, progress=False, limits=Limits(cpu_time_s=2))
+
+
 @pytest.fixture(scope="module")
 def stage1(ray_session, build_dir) -> Path:
     root = build_dir / "tmp" / "extract-stage1"
     shutil.rmtree(root, ignore_errors=True)
-    corpus = make_corpus(root / "corpus", ["0000", "0001", "0002", "0003"])
+    make_corpus(root / "corpus", ["0000", "0001", "0002", "0003"])
     out = root / "profile"
-    run_profile(ProfileConfig(source="mini", data=str(corpus), out=str(out), repeat=2,
-                              workers=2, progress=False, limits=Limits(cpu_time_s=2)))
+    run_profile(stage1_config(out))
     return out
 
 
@@ -127,6 +131,31 @@ def test_extract_resumes_missing_shards_only(stage1, work_dir):
     strip = ("resumed_tasks", "seconds")
     assert {k: v for k, v in again.items() if k not in strip} == {
         k: v for k, v in first_summary.items() if k not in strip}
+
+
+def test_a_damaged_input_shard_is_reported_and_done_once_profile_redid_it(stage1, work_dir,
+                                                                          capsys):
+    root = work_dir / "stage1"  # a copy of Stage 1's output beside its corpus
+    shutil.copytree(stage1.parent / "corpus", root / "corpus")
+    src = root / "profile"
+    shutil.copytree(stage1, src)
+    victim = next(p for p in sorted((src / "efficient").glob("*.parquet"))
+                  if "top_k" in pq.read_table(p, columns=["role"])["role"].to_pylist())
+    victim.write_bytes(victim.read_bytes()[:-40])  # cut short
+    out = work_dir / "x"
+    cfg = ExtractConfig(input=str(src), out=str(out), workers=1, progress=False,
+                        skeleton=SkeletonConfig(strategies=("sms",)))
+    first = run(cfg)
+    assert [d.split(": ")[0] for d in first["damaged_inputs"]] == [str(victim)]
+    assert not (out / "skeletons" / victim.name).exists()  # not written from a bad input
+    assert f"not read: {victim}" in capsys.readouterr().out
+    redo = run_profile(stage1_config(src))  # Stage 1's rerun checks and redoes it
+    assert [r.split(":")[0] for r in redo["shards_redone"]] == [str(victim)]
+    again = run(cfg)
+    assert again["damaged_inputs"] == [] and (out / "skeletons" / victim.name).exists()
+    assert again["tasks"] == len(top_k(src)) and again["resumed_tasks"] < again["tasks"]
+    assert keys(rows(out)) == sorted((t, s["solution_id"], "sms") for t, sols in top_k(src).items()
+                                     for s in sols)
 
 
 def test_profile_tests_are_the_largest_inputs():

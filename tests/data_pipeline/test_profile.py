@@ -18,7 +18,7 @@ import pytest
 
 from data_pipeline.profile import ProfileConfig, run
 from effiskel.sandbox import Limits
-from tests.data_pipeline.conftest import make_corpus
+from tests.data_pipeline.conftest import cli_env, make_corpus, process_tree, still_running
 
 
 def table(out: Path, name: str) -> list[dict]:
@@ -120,11 +120,7 @@ def test_rerun_skips_everything_and_adds_no_rows(ray_session, corpus, work_dir):
     assert {p: p.stat().st_mtime for p in out.rglob("*.parquet")} == mtimes  # nothing rewritten
 
 
-def _cli_env(build_dir: Path) -> dict:
-    env = dict(os.environ)
-    env["RAY_TMPDIR"] = str(build_dir / "ray-cli")  # keep Ray's files in build/
-    (build_dir / "ray-cli").mkdir(exist_ok=True)
-    return env
+RAY_CHATTER = ("INFO", "WARNING", "streaming_executor", "core_worker", "Started a local Ray")
 
 
 def test_resume_after_killing_the_driver(build_dir, work_dir):
@@ -135,16 +131,19 @@ def test_resume_after_killing_the_driver(build_dir, work_dir):
     cmd = [str(Path(sys.executable).parent / "effiskel"), "profile", "--source", "mini",
            "--data", str(corpus), "--out", str(out), "--repeat", "3", "--workers", "2",
            "chunk_size=2", "progress=false"]
-    proc = subprocess.Popen(cmd, env=_cli_env(build_dir), start_new_session=True,
+    proc = subprocess.Popen(cmd, env=cli_env(build_dir), start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 240
     while time.time() < deadline and len(list((out / "runs").glob("*.parquet"))) < 3:
         time.sleep(0.2)
-    os.killpg(proc.pid, signal.SIGKILL)  # the driver and everything it started
+    tree = process_tree(proc.pid)  # the driver, its embedded Ray, the actors, their sandboxes
+    assert any("ProfileUnits" in " ".join(p.cmdline()) for p in tree[1:])
+    os.killpg(proc.pid, signal.SIGKILL)  # the driver and everything in its process group
     proc.wait()
+    assert still_running(tree, within_s=10) == []
     partial = len(list((out / "efficient").glob("*.parquet")))
     assert partial < 8, "the run finished before it could be killed"
-    done = subprocess.run(cmd, env=_cli_env(build_dir), capture_output=True, text=True,
+    done = subprocess.run(cmd, env=cli_env(build_dir), capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     summary = json.loads((out / "summary.json").read_text())
@@ -155,6 +154,13 @@ def test_resume_after_killing_the_driver(build_dir, work_dir):
     eff = Counter((r["task_id"], r["solution_id"]) for r in table(out, "efficient"))
     assert max(eff.values()) == 1
     assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
+    # What the user saw: our lines only; Ray's own went to the log the report names.
+    terminal = done.stdout + done.stderr
+    assert not [line for line in terminal.splitlines() if any(w in line for w in RAY_CHATTER)]
+    assert done.stdout.startswith("profile: 8 units, 2 workers (embedded Ray)\n")
+    assert f"Ray's own logs: {out / 'profile.log'}" in done.stdout
+    log = (out / "profile.log").read_text()
+    assert "Started a local Ray instance" in log and "streaming_executor" in log
 
 
 def _profile_actor_pids() -> list[int]:
