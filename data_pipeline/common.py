@@ -94,9 +94,15 @@ def shutdown_embedded_ray() -> None:
         _embedded = False
 
 
-def cluster_workers(requested: int | None, units: int) -> int:
-    """Actors to start: as requested, else one per CPU of the cluster; never more than units."""
+def cluster_workers(requested: int | None, units: int, resources: dict | None = None) -> int:
+    """Actors to start: as requested, else as many as the cluster holds of actors that each
+    ask for `resources` (num_cpus, default 1; num_gpus), so a GPU stage on a node of 16 CPUs
+    and 1 GPU starts one, not 16 of which 15 wait forever; never more than units."""
     import ray
 
-    workers = requested or max(1, int(ray.cluster_resources().get("CPU", 1)))
-    return max(1, min(workers, units))
+    if not requested:
+        have = ray.cluster_resources()
+        asks = {"CPU": (resources or {}).get("num_cpus", 1), "GPU": (resources or {}).get("num_gpus", 0)}
+        requested = max(1, min((int(have.get(r, 0) // n) for r, n in asks.items() if n),
+                               default=int(have.get("CPU", 1))))
+    return max(1, min(requested, units))

@@ -17,7 +17,8 @@ unit to its shards, and its Summary, whose fields are summary.json's keys.
 Profile and extract are its first users; evaluate (an actor owning a
 sandbox, one unit per task), pairs (a sandbox for line profiles, one unit
 per efficient shard) and generate (`resources={"num_cpus": 1, "num_gpus": 1}`,
-an actor owning a model) fit the same shape.
+an actor owning a model; or, for an engine that batches across units, its
+own `Stage.mapper`) fit the same shape.
 
 Faults are handled here once for every stage: a shard that does not read back
 is redone (shards.py says what is checked), a shard that cannot be written
@@ -114,8 +115,8 @@ def breakdown(kind: str, counts: dict, width: int = 6) -> list[str]:
 
 # ----------------------------------------------------------------------------- workers
 @dataclass
-class _Outcome:
-    """One unit's result as it crosses from an actor to the driver (one object per row)."""
+class Outcome:
+    """One unit's result as it reaches the driver (from an actor: one object per row)."""
 
     unit: str
     summary: Summary | None
@@ -143,9 +144,9 @@ class Worker:
         for unit in map(str, batch["unit"]):
             self.shards.redone = []
             try:
-                outcomes.append(_Outcome(unit, self.process(unit), None, self.shards.redone))
+                outcomes.append(Outcome(unit, self.process(unit), None, self.shards.redone))
             except ShardWriteError as e:  # the driver stops the stage with this line
-                outcomes.append(_Outcome(unit, None, str(e), self.shards.redone))
+                outcomes.append(Outcome(unit, None, str(e), self.shards.redone))
         return {"outcome": outcomes}
 
 
@@ -165,6 +166,11 @@ class Stage:
     """Raises ValueError naming the bad input, before anything starts."""
     resources: dict = field(default_factory=lambda: {"num_cpus": 1})
     """Ray resources of each actor (e.g. add "num_gpus": 1 for a model's)."""
+    mapper: Callable | None = None
+    """How units reach their work; default: a Ray Data pool of `worker` actors, one unit
+    per call. A stage whose engine batches across units (vLLM) gives a generator
+    mapper(stage, cfg, units, workers, summary) of Outcomes instead, writing through
+    Shards(cfg.out); config, logs, Ray, faults and the report stay the driver's."""
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -196,15 +202,19 @@ def run_stage(stage: Stage, cfg) -> dict:
     with stage_log(log, cfg.verbose):
         try:
             started = init_ray(cfg.address, cfg.workers, log_to_driver=cfg.verbose)
-            workers = cluster_workers(cfg.workers, len(units)) if units else 0
+            workers = cluster_workers(cfg.workers, len(units), stage.resources) if units else 0
             print(f"{stage.name}: {len(units)} units, {workers} workers "
                   f"({'embedded Ray' if started else 'Ray at ' + _address()})", flush=True)
-            with contextlib.closing(_map_units(stage, cfg, units, workers, total)) as outcomes:
+            mapper = stage.mapper or _map_units
+            with contextlib.closing(mapper(stage, cfg, units, workers, total)) as outcomes:
                 for o in outcomes:
                     redone += o.redone
                     if o.error is not None:
                         raise StageError(_write_failed(o.error))
                     total.merge(o.summary)
+        except ShardWriteError as e:  # written by a mapper on the driver
+            shutdown_embedded_ray()
+            raise StageError(_write_failed(str(e))) from None
         except BaseException:  # Ctrl-C, SIGTERM (Ray raises SystemExit), a failed write
             shutdown_embedded_ray()  # if this process started it: its workers go with it
             raise
@@ -223,7 +233,7 @@ def _address() -> str:
 
 
 def _map_units(stage: Stage, cfg, units: list[str], workers: int, total: Summary):
-    """Yield each unit's _Outcome as actors finish it, with a progress bar over the units.
+    """Yield each unit's Outcome as actors finish it, with a progress bar over the units.
 
     One unit per call, one call in flight per actor: units are large (a task and
     its solutions), so queueing more would only delay the others. Ray Data

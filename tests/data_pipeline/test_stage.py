@@ -12,16 +12,18 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
 
+from data_pipeline.common import cluster_workers
 from data_pipeline.extract import ExtractSummary
 from data_pipeline.profile import ProfileConfig, ProfileSummary, run
 from data_pipeline.shards import DamagedShard, Shards, ShardWriteError, shard_name, write_shard
-from data_pipeline.stage import StageError
+from data_pipeline.stage import Outcome, Stage, StageError, Summary, Worker, run_stage
 from effiskel.sandbox import Limits
 from effiskel.schema import RUNS, TASKS
 from tests.data_pipeline.conftest import cli_env, make_corpus, process_tree, still_running
@@ -154,6 +156,52 @@ def test_summaries_merge_by_kind_and_in_any_order():
 
 
 # ----------------------------------------------------------------------------- on Ray
+def test_default_workers_fit_what_each_actor_asks_for(ray_session):
+    cpus = int(ray_session.cluster_resources()["CPU"])
+    gpus = int(ray_session.cluster_resources().get("GPU", 0))
+    assert cluster_workers(None, 100) == cpus
+    assert cluster_workers(None, 100, {"num_cpus": 0.5}) == 2 * cpus
+    assert cluster_workers(None, 100, {"num_cpus": 1, "num_gpus": 1}) == max(1, min(cpus, gpus))
+    assert cluster_workers(None, 1) == 1 and cluster_workers(3, 100) == 3
+
+
+@dataclass
+class Counted(Summary):
+    rows: int = 0
+
+    def lines(self) -> list[str]:
+        return [f"rows: {self.rows}"]
+
+
+@dataclass
+class BatchConfig:
+    out: str
+    address: str | None = None
+    workers: int | None = None
+    progress: bool = False
+    verbose: bool = False
+
+
+def test_a_stage_with_its_own_mapper_gets_the_rest_of_the_driver(ray_session, work_dir, capsys):
+    """A stage whose engine batches across units (vLLM) maps them itself, on the driver."""
+
+    def mapper(stage, cfg, units, workers, summary):
+        shards = Shards(cfg.out)
+        for unit in units:
+            shards.write("runs", unit, runs_rows(3))
+            yield Outcome(unit, Counted(rows=3), None, shards.redone)
+
+    stage = Stage("batch", Worker, Counted, lambda cfg: ["a", "b"], lambda cfg: None,
+                  mapper=mapper)
+    out = work_dir / "out"
+    summary = run_stage(stage, BatchConfig(out=str(out)))
+    assert summary["rows"] == 6 and summary["units"] == 2
+    assert json.loads((out / "summary.json").read_text()) == summary
+    assert "rows: 6\nbatch done: 2 units" in capsys.readouterr().out
+    with refused_writes(out / "runs"), pytest.raises(StageError, match="cannot write"):
+        run_stage(stage, BatchConfig(out=str(out)))
+
+
 def test_profile_redoes_shards_that_do_not_read_back(ray_session, work_dir, capsys):
     corpus = make_corpus(work_dir / "corpus", ["0001", "0004"], broken=False)
     out = work_dir / "out"
