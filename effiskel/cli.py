@@ -19,6 +19,8 @@ COMMANDS = {  # verb: (module, one line of help)
     "pairs": ("jobs.pairs", "preference pairs for CodeDPO* and SkelDPO from Stages 1 and 2"),
     "train": ("jobs.train", "Stage 3: LoRA training: EffiSkel, EffiCoder*, CodeDPO* or SkelDPO"),
     "generate": ("jobs.generate", "n sampled programs per task from trained runs, instruct, llm4effi"),
+    "evaluate": ("jobs.evaluate", "judge every sample, time the correct ones beside the reference"),
+    "compare": ("jobs.compare", "metrics of every method against a baseline: report, plots"),
     "demo": ("jobs.demo", "the whole pipeline on the bundled mini suite, tiny model, local Ray"),
     "submit": ("jobs.submit", "run a stage on a Ray cluster as a Ray job (Ray Job Submission)"),
     "jobs": ("jobs.jobs", "the Ray jobs of a cluster: list, status, logs, stop"),

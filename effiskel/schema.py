@@ -165,6 +165,59 @@ SAMPLES = pa.schema(
     ]
 )
 
+# One sample of one task and method, evaluated (`effiskel evaluate`): its verdict on all the
+# task's tests and, when correct, its time, measured interleaved with every other correct
+# sample of the task (all methods) and the task's reference solution(s) on one worker, so
+# the host's slow and fast phases fall on all of them alike. Every input sample is a row.
+RESULTS = pa.schema(
+    [
+        ("task_id", pa.string()),  # null only for an input line that names no task
+        ("method", pa.string()),
+        ("sample_id", pa.int32()),
+        ("source", pa.string()),
+        # The sandbox's AC | WA | TLE | MLE | RE | OLE | SE on the task's tests, or NO_PROGRAM
+        # (the completion held no program), GEN_ERROR (generation failed) or SKIP (not run:
+        # see status). Correct iff AC.
+        ("verdict", pa.string()),
+        # "ok": judged (any verdict but SE); "skipped": the task could not be evaluated (not
+        # in the source, unusable, no tests, its reference fails): no method's fault, compare
+        # leaves it out; "error": the sandbox failed (SE) or the input line was unreadable.
+        ("status", pa.string()),
+        ("reason", pa.string()),  # why, for every row but a clean AC or a plain failure
+        ("tests_passed", pa.int32()),  # before the first failing test (correctness stops there)
+        ("tests_total", pa.int32()),
+        # The paper's T over the timed tests: mean over inputs of the mean over repeats (ns).
+        # Null unless AC.
+        ("time_ns", pa.float64()),
+        # The robust level (timing.py): median over rounds, shared round effects taken out,
+        # and its distribution-free 95 % interval ((0, inf) below 6 rounds).
+        ("median_ns", pa.float64()),
+        ("ci_low_ns", pa.float64()),
+        ("ci_high_ns", pa.float64()),
+        ("repeats", pa.int32()),  # timed runs per input
+        ("timed_tests", pa.int32()),  # inputs timed (the task's largest, the same for all)
+        ("max_rss_kb", pa.int64()),  # peak resident memory over its runs
+        ("test_times_ns", pa.list_(pa.float64())),  # per timed input: mean over repeats
+        # The task's reference solution, timed in the same interleaved run (same inputs,
+        # repeats and CPU; its own sandbox server): T, peak memory, and every reference's T
+        # (Mercury's Beyond@k spans the fastest and slowest of them).
+        ("ref_solution_id", pa.string()),
+        ("ref_time_ns", pa.float64()),
+        ("ref_max_rss_kb", pa.int64()),
+        ("ref_times_ns", pa.list_(pa.float64())),
+        # ENAMEL's per-sample efficiency score e (metrics.enamel_sample_score) on ENAMEL tasks
+        # evaluated on every level; null elsewhere (eff@k is then absent).
+        ("eff_score", pa.float64()),
+        ("code", pa.string()),  # the program evaluated
+        ("input", pa.string()),  # where the sample came from: a samples dir or FILE:METHOD
+    ]
+)
+
+# evaluate's inputs, one shard per task: every method's samples of it, read from the
+# --samples given (generate's table, EvalPlus lines, ENAMEL's JSON: effiskel/samples_io.py)
+# into generate's schema, with where each came from.
+INPUTS = pa.schema(list(SAMPLES) + [pa.field("input", pa.string())])
+
 ALL = {
     "tasks": TASKS,
     "solutions": SOLUTIONS,
@@ -176,6 +229,8 @@ ALL = {
     # llm4effi's first passes under the vllm backend, kept so a rerun resumes between its
     # two passes: samples rows whose completion is the plan.
     "plans": SAMPLES,
+    "results": RESULTS,
+    "inputs": INPUTS,
 }
 
 
