@@ -309,8 +309,10 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dir", default="build/cluster",
                         help="where the state, logs, token and Ray's files go (default %(default)s)")
+    after = argparse.ArgumentParser(add_help=False)  # --dir after the command works too
+    after.add_argument("--dir", dest="sub_dir", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("start", help="start a head and N worker nodes")
+    p = sub.add_parser("start", help="start a head and N worker nodes", parents=[after])
     p.add_argument("--workers", type=int, default=2, help="worker nodes (default %(default)s)")
     p.add_argument("--cpus-per-worker", type=int, default=1, help="CPUs of each worker node")
     p.add_argument("--head-cpus", type=int, default=0,
@@ -320,16 +322,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--auth", choices=("token", "none"), default="token",
                    help="token: nodes require the token written to DIR/auth_token (default)")
     p.add_argument("--object-store-mb", type=int, default=256, help="object store of each node")
-    p = sub.add_parser("add-worker", help="start one more worker node (joining late)")
+    p = sub.add_parser("add-worker", help="start one more worker node (joining late)",
+                       parents=[after])
     p.add_argument("--cpus", type=int, help="its CPUs (default: --cpus-per-worker of start)")
     p.add_argument("--name", help="its name (default: the next free wN)")
-    p = sub.add_parser("kill-worker", help="SIGKILL every process of one worker node")
+    p = sub.add_parser("kill-worker", help="SIGKILL every process of one worker node",
+                       parents=[after])
     p.add_argument("name", help="the node, e.g. w1 (see status)")
-    sub.add_parser("stop", help="stop every node this script started")
-    p = sub.add_parser("status", help="the nodes and whether each is running")
+    sub.add_parser("stop", help="stop every node this script started", parents=[after])
+    p = sub.add_parser("status", help="the nodes and whether each is running", parents=[after])
     p.add_argument("--json", action="store_true", help="the state as JSON")
-    sub.add_parser("env", help="shell exports for a client of the cluster (eval \"$(...)\")")
+    sub.add_parser("env", help="shell exports for a client of the cluster (eval \"$(...)\")",
+                   parents=[after])
     args = parser.parse_args(argv)
+    args.dir = getattr(args, "sub_dir", None) or args.dir
     try:
         if args.command == "start":
             state = start(args.dir, args.workers, args.cpus_per_worker, args.head_cpus,
@@ -355,6 +361,9 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(state, indent=2)) if args.json else _print_status(state)
         elif args.command == "env":
             state = status(args.dir)
+            if state["nodes"]["head"]["state"] != "running":
+                raise LocalClusterError(f"the cluster in {args.dir} is not running (its head is "
+                                        f"{state['nodes']['head']['state']})")
             for k, v in client_env(state).items():
                 print(f"export {k}={shlex.quote(v)}")
     except LocalClusterError as e:
