@@ -190,8 +190,8 @@ def submit(args: argparse.Namespace, stage_args: list[str]) -> int:
     if "--address" in stage_args or any(a.startswith("--address=") for a in stage_args):
         raise SubmitError("--address is where to submit, not a stage flag: the job joins "
                           "its cluster by itself")
+    check_locally(working_dir, args.stage, config, stage_args)  # a bad YAML file included
     command = shlex.join(entrypoint(args.stage, config, stage_args))
-    check_locally(working_dir, args.stage, config, stage_args)
     client = connect(args.address)
     # Ray logs each .gitignore it honours, warns that .git and .venv are excluded (they are
     # in EXCLUDES) and logs each websocket it closes; its upload line stays.
