@@ -22,10 +22,9 @@ from tests.conftest import ROOT
 
 KUBERAY = ROOT / "cluster" / "kuberay"
 SCHEMAS = {"RayCluster": "ray.io_rayclusters.v1.json", "RayJob": "ray.io_rayjobs.v1.json"}
-# Every RayJob and the stage it runs. The RayJobs of jobs.pairs, jobs.evaluate,
-# jobs.compare and jobs.experiment join when those modules land.
-ENTRYPOINTS = [("rayjob-profile.yaml", "jobs.profile"), ("rayjob-extract.yaml", "jobs.extract"),
-               ("rayjob-train.yaml", "jobs.train"), ("rayjob-generate.yaml", "jobs.generate")]
+# Every RayJob and the stage it runs. jobs.experiment's RayJob joins when that module lands.
+STAGES = ["profile", "extract", "pairs", "train", "generate", "evaluate", "compare"]
+ENTRYPOINTS = [(f"rayjob-{stage}.yaml", f"jobs.{stage}") for stage in STAGES]
 MANIFESTS = ["raycluster.yaml", *(name for name, _ in ENTRYPOINTS)]
 DNS1035 = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
 MAX_NAME = {"RayCluster": 53, "RayJob": 47}  # KubeRay's MaxRayClusterNameLength, - 6 for jobs
@@ -94,14 +93,15 @@ def test_manifest_keeps_kuberays_controller_rules(name):
     assert len(doc["metadata"]["name"]) <= MAX_NAME[doc["kind"]]
     spec = _cluster_spec(doc)
     autoscaling = spec.get("enableInTreeAutoscaling", False)
-    groups = [spec["headGroupSpec"], *spec["workerGroupSpecs"]]
+    workers = spec.get("workerGroupSpecs", [])  # none: a job that needs only its driver
+    groups = [spec["headGroupSpec"], *workers]
     for group in groups:
         assert group["template"]["spec"]["containers"], "each group needs a container"
         start = group.get("rayStartParams", {})
         assert not ({"num-cpus", "num-gpus", "memory", "resources"} & set(start)
                     and group.get("resources")), "resources in rayStartParams and resources"
         assert "labels" not in start
-    for group in spec["workerGroupSpecs"]:
+    for group in workers:
         if not autoscaling:
             assert "minReplicas" in group and "maxReplicas" in group
         assert 0 <= group["minReplicas"] <= group["maxReplicas"]
@@ -115,7 +115,7 @@ def test_manifest_keeps_kuberays_controller_rules(name):
     for c in containers:
         image = c["image"]
         assert image.startswith((f"rayproject/ray:{pins()['ray']}-py311-", "REGISTRY/effiskel:"))
-    gpu = [g for g in spec["workerGroupSpecs"] if any(
+    gpu = [g for g in workers if any(
         "nvidia.com/gpu" in c.get("resources", {}).get("limits", {})
         for c in g["template"]["spec"]["containers"])]
     for g in gpu:
@@ -123,7 +123,7 @@ def test_manifest_keeps_kuberays_controller_rules(name):
             assert c["resources"]["limits"]["nvidia.com/gpu"] > 0
             assert not c["image"].endswith("-cpu")
     if doc["kind"] == "RayCluster":  # the long-lived cluster: both kinds of work
-        assert gpu and len(gpu) < len(spec["workerGroupSpecs"])
+        assert gpu and len(gpu) < len(workers)
     else:
         assert doc["spec"]["shutdownAfterJobFinishes"] is True
 
