@@ -21,6 +21,7 @@ COMMANDS = {  # verb: (module, one line of help)
     "generate": ("jobs.generate", "n sampled programs per task from trained runs, instruct, llm4effi"),
     "evaluate": ("jobs.evaluate", "judge every sample, time the correct ones beside the reference"),
     "compare": ("jobs.compare", "metrics of every method against a baseline: report, plots"),
+    "experiment": ("jobs.experiment", "every method side by side: profile → … → compare, resumable"),
     "demo": ("jobs.demo", "the whole pipeline on the bundled mini suite, tiny model, local Ray"),
     "submit": ("jobs.submit", "run a stage on a Ray cluster as a Ray job (Ray Job Submission)"),
     "jobs": ("jobs.jobs", "the Ray jobs of a cluster: list, status, logs, stop"),
@@ -28,7 +29,7 @@ COMMANDS = {  # verb: (module, one line of help)
 
 EPILOG = """\
 `effiskel COMMAND --help` shows what a command takes. The stage commands (profile,
-extract, train) read their settings from a YAML file (--config FILE; configs/ in the
+extract, pairs, train, generate, evaluate, compare, experiment) read their settings from a YAML file (--config FILE; configs/ in the
 project has examples) and from flags, one per key (--limits.cpu_time_s 2); their --help
 lists each key with its default, and --print_config prints them all as YAML that
 --config reads back."""

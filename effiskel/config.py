@@ -40,6 +40,7 @@ from effiskel.generation import SamplingConfig, VllmConfig
 from effiskel.pairs import PairsConfig as PairRules  # the library's: how pairs are made
 from effiskel.sandbox.types import Limits
 from effiskel.skeleton.extract import SkeletonConfig
+from effiskel.training.config import TrainConfig
 
 T = TypeVar("T")
 
@@ -518,3 +519,104 @@ class CompareConfig:
             raise ValueError(f"n_boot must be at least 1, not {self.n_boot}")
         if not 0 < self.level < 1:
             raise ValueError(f"level must be between 0 and 1, not {self.level}")
+
+
+Method = Literal["effiskel", "efficoder", "codedpo", "skeldpo", "instruct", "llm4effi"]
+"""effiskel (per skeleton strategy), efficoder, codedpo, skeldpo: trained runs; instruct and
+llm4effi: the base model prompted."""
+
+
+@dataclass
+class Benchmark:
+    """A task source the methods are evaluated on."""
+
+    source: str = "mini"
+    """Task source: mini, apps, codenet, humaneval, humanevalplus, mbppplus, enamel, effibench, mercury."""
+    data: str | None = None
+    """Path to the source's data; the bundled suite for mini when unset."""
+    name: str | None = None
+    """Names its outputs (OUT/generate/NAME, …); default: the source."""
+    limit: int | None = None
+    """Only the first N tasks of the source."""
+    tasks: list[str] | None = None
+    """Only these task ids (a,b,c)."""
+    source_options: dict = field(default_factory=dict)
+    """Options passed to the source loader."""
+    samples: list[str] = field(default_factory=list)
+    """More sample sets evaluated beside the methods' own, as `effiskel evaluate --samples`
+    takes them (FILE.jsonl:METHOD, FILE.json:METHOD): another model's outputs, say."""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.source
+
+
+@dataclass
+class ExperimentConfig:
+    """Every method side by side: profile → extract → pairs → train every method → generate
+    → evaluate → compare, each step skipped when its output is complete.
+
+    The stage sections are the stages' own configs; the experiment sets the fields that
+    wire them together (every `out`, `input`, `address`, the training runs' names, methods
+    and data paths, the base model, what is generated and evaluated) and keeps the rest."""
+
+    out: str = "out/experiment"
+    """Output directory: one subdirectory per stage (profile/, extract/, pairs/, train/,
+    generate/<benchmark>/, evaluate/<benchmark>/, report/<benchmark>/) and steps/, which
+    records each finished step."""
+    model: str = "tiny"
+    """The one base model every method starts from: a local Hugging Face causal-LM directory,
+    or `tiny` (a 2-layer, width-64 Llama with a BPE tokenizer, built once from the training
+    texts under OUT/train)."""
+    methods: list[Method] = field(default_factory=lambda: [
+        "effiskel", "efficoder", "codedpo", "skeldpo", "instruct", "llm4effi"])
+    """The methods compared."""
+    strategies: list[Literal["sms", "sss", "tas"]] = field(default_factory=lambda: ["tas"])
+    """Skeleton strategies EffiSkel is trained with, one run each: `effiskel` for tas (the
+    paper's main results), `effiskel-sms`, `effiskel-sss` for the others."""
+    baseline: str = "efficoder"
+    """The method ER and AS are measured against (a method name, or a sample set's METHOD)."""
+    benchmarks: list[Benchmark] = field(default_factory=lambda: [Benchmark()])
+    """Where the methods are evaluated."""
+    address: str | None = None
+    """Ray cluster every step runs on; default: one embedded local Ray for all steps."""
+    profile: ProfileConfig = field(default_factory=ProfileConfig)
+    """Stage 1 on the training source (its source and data; out and address are set here)."""
+    extract: ExtractConfig = field(default_factory=ExtractConfig)
+    """Stage 2 (input, out and the strategies to extract are set here)."""
+    pairs: PairsConfig = field(default_factory=PairsConfig)
+    """The preference pairs of CodeDPO* and SkelDPO (input, skeletons, out set here)."""
+    train: TrainConfig = field(default_factory=TrainConfig)
+    """Training shared by every trained method (method, run_name, output_dir, model.path,
+    data.path and data.pairs_path are set here)."""
+    train_overrides: dict[str, dict] = field(default_factory=dict)
+    """Per method, settings of `train` that differ, as nested mappings: e.g.
+    {codedpo: {optim: {lr: 5e-6}}, skeldpo: {dpo: {lambda_skel: 0.5}}}."""
+    generate: GenerateConfig = field(default_factory=GenerateConfig)
+    """Sampling (methods, model, source, data and out are set here per benchmark)."""
+    evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)
+    """Evaluation (samples, source, data and out are set here per benchmark)."""
+    compare: CompareConfig = field(default_factory=CompareConfig)
+    """The report (runs, baseline and out are set here per benchmark)."""
+    progress: bool = True
+    """Show the stages' progress bars."""
+    verbose: bool = False
+    """Also show Ray's and the libraries' own logs on the terminal (each stage's log file
+    holds them anyway)."""
+
+    def __post_init__(self) -> None:
+        if not self.methods:
+            raise ValueError("methods: name at least one method")
+        if len(set(self.methods)) != len(self.methods):
+            raise ValueError(f"methods: {self.methods} names a method twice")
+        if not self.strategies and "effiskel" in self.methods:
+            raise ValueError("strategies: effiskel needs at least one skeleton strategy")
+        if not self.benchmarks:
+            raise ValueError("benchmarks: name at least one task source to evaluate on")
+        labels = [b.label for b in self.benchmarks]
+        if len(set(labels)) != len(labels):
+            raise ValueError(f"benchmarks: {labels} name one benchmark twice; give each a name")
+        unknown = set(self.train_overrides) - set(typing.get_args(Method))
+        if unknown:
+            raise ValueError(f"train_overrides: unknown method(s) {sorted(unknown)}; methods: "
+                             f"{', '.join(typing.get_args(Method))}")
