@@ -31,6 +31,7 @@ from data_pipeline.shards import Shards, shard_name
 from data_pipeline.stage import Stage, Summary, Worker, breakdown, run_stage, setting
 from effiskel.config import GenerateConfig, to_dict
 from effiskel.generation import (
+    LLM4EFFI_CODE_INSTRUCTION,
     HFSampler,
     Method,
     code_requests,
@@ -154,7 +155,9 @@ def plan_units(cfg: GenerateConfig, methods: list[Method], tasks: list[dict]) ->
     shared = json.dumps({k: to_dict(cfg)[k] for k in ("sampling", "backend")}, sort_keys=True)
     units = []
     for m in methods:
-        ident = json.dumps(m.describe(), sort_keys=True)
+        # llm4effi's second prompt is built from its plans: its instruction stands for it.
+        code = LLM4EFFI_CODE_INSTRUCTION if m.kind == "llm4effi" else None
+        ident = json.dumps([m.describe(), code], sort_keys=True)
         for i in range(0, len(tasks), cfg.tasks_per_unit):
             chunk = tasks[i:i + cfg.tasks_per_unit]
             prompts = [(t["task_id"], first_prompt(m.kind, t["prompt"] or "")) for t in chunk]

@@ -158,8 +158,6 @@ def test_resume_after_killing_the_driver(build_dir, tiny, work_dir):
     (["--n", "two"], "sampling.n: expected int"),
 ])
 def test_bad_input_fails_before_ray(tiny, work_dir, capsys, args, message):
-    import ray
-
     from jobs.generate import main
 
     args = [tiny["base"] if a == "M" else a for a in args]
@@ -167,7 +165,7 @@ def test_bad_input_fails_before_ray(tiny, work_dir, capsys, args, message):
         main(["--out", str(work_dir / "out"), *args], prog="effiskel generate")
     err = capsys.readouterr().err
     assert exit_.value.code == 2 and message in err and err.startswith("effiskel generate: ")
-    assert not ray.is_initialized() and not (work_dir / "out" / "samples").exists()
+    assert not (work_dir / "out").exists()  # failed before the stage wrote anything
 
 
 def test_the_command_line_reports_bad_input_in_one_line(work_dir):
