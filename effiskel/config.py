@@ -37,8 +37,10 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar
 
 from effiskel.generation import SamplingConfig, VllmConfig
+from effiskel.pairs import PairsConfig as PairRules  # the library's: how pairs are made
 from effiskel.sandbox.types import Limits
 from effiskel.skeleton.extract import SkeletonConfig
+from effiskel.training.config import TrainConfig
 
 T = TypeVar("T")
 
@@ -329,6 +331,42 @@ class ExtractConfig:
 
 
 @dataclass
+class PairsConfig:
+    """The pairs stage: CodeDPO*'s and SkelDPO's preference pairs from Stage 1's efficient
+    sets and Stage 2's skeletons."""
+
+    input: str = "out/profile"
+    """Stage 1's output directory (holding efficient/ and tasks/)."""
+    skeletons: str = "out/extract"
+    """Stage 2's output directory (holding skeletons/): the chosen side's skeletons."""
+    out: str = "out/pairs"
+    """Output directory: pairs/ Parquet shards, config.json and summary.json."""
+    pairs: PairRules = field(default_factory=PairRules)
+    """How pairs are made (effiskel/pairs.py): min_slowdown, efficiency pairs per task, the
+    chosen skeleton's strategy, the inefficiency skeleton's SSS settings (Stage 2's)."""
+    profile_tests: int = 5
+    """The slow solution of each efficiency pair is line-profiled on at most this many
+    tests, the largest inputs (as Stage 2 profiles the efficient ones)."""
+    workers: int | None = None
+    """Actors (one CPU and one sandbox each); default: every CPU of the cluster."""
+    address: str | None = None
+    """Ray cluster to join; default: an embedded local Ray."""
+    isolation: Isolation = "auto"
+    """Sandbox isolation for line profiling: auto or process."""
+    limits: Limits = field(default_factory=Limits)
+    """Limits of a line-profiled run (scaled by the profiler's slowdown, 10x)."""
+    progress: bool = True
+    """Show a progress bar."""
+    verbose: bool = False
+    """Also show Ray's own logs on the terminal (they always go to OUT/pairs.log, which the
+    summary names)."""
+
+    def __post_init__(self) -> None:
+        if self.profile_tests < 1:
+            raise ValueError(f"profile_tests must be at least 1, not {self.profile_tests}")
+
+
+@dataclass
 class GenerateConfig:
     """Sampling: n programs per task from every method (trained runs, instruct, llm4effi)."""
 
@@ -387,3 +425,198 @@ class GenerateConfig:
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValueError(f"{name} must be at least 1, not {value}")
+
+
+@dataclass
+class EvaluateConfig:
+    """Evaluate: judge every sample on all its task's tests and time the correct ones, every
+    method's interleaved with the task's reference on one worker."""
+
+    samples: list[str] = field(default_factory=list)
+    """What to evaluate, one or more: a generate stage's output directory (every method in
+    it), FILE.jsonl:METHOD (EvalPlus lines, {"task_id", "solution"} or {"task_id",
+    "completion"}) or FILE.json:METHOD (ENAMEL's list of lists, or dict by task index)."""
+    source: str = "mini"
+    """Task source the samples answer: mini, apps, codenet, humaneval, humanevalplus,
+    mbppplus, enamel, effibench, mercury."""
+    data: str | None = None
+    """Path to the source's data (a directory or file); the bundled suite for mini when unset."""
+    out: str = "out/evaluate"
+    """Output directory: results/ Parquet shards (one per task), inputs/, summary.json."""
+    limit: int | None = None
+    """Only the first N tasks that have samples (task ids in natural order)."""
+    tasks: list[str] | None = None
+    """Only these task ids (a,b,c); each must have samples."""
+    repeat: int = 6
+    """Timed runs per timed input of each correct sample and reference (ENAMEL's 6); 6 or
+    more gives each time a distribution-free 95 % interval."""
+    timed_tests: int | None = 20
+    """Inputs each correct sample is timed on: the task's largest, the same for every
+    candidate (all when null). 20 covers ENAMEL's 8 + 4 + 4 + 4, which eff@k needs whole."""
+    references: int | None = None
+    """Correct solutions of the task timed beside the samples as its references (the
+    source's named reference first); default: every one for mercury (Beyond@k spans the
+    fastest and slowest), 1 otherwise."""
+    repeat_mode: RepeatMode = "fork"
+    """How the sandbox runs repeats: "fork" (one fork per repeat: samples may be written
+    to game a timer) or "child" (one fork per input, warm repeats; see README)."""
+    source_options: dict | None = None
+    """Options passed to the source loader; default {} except ENAMEL: {levels: all}
+    (ENAMEL's own evaluation times every level; eff@k needs them)."""
+    pin_cpu: bool = True
+    """Pin each worker, and both its sandbox servers (samples', reference's), to a CPU of
+    its own where the node allows it (effiskel/pinning.py)."""
+    workers: int | None = None
+    """Actors (one CPU and two sandbox servers each); default: every CPU of the cluster."""
+    address: str | None = None
+    """Ray cluster to join; default: an embedded local Ray."""
+    isolation: Isolation = "auto"
+    """Sandbox isolation: auto (kernel namespaces where allowed) or process."""
+    limits: Limits = field(default_factory=Limits)
+    """Per-run limits of the sandbox."""
+    preload: list[str] | None = None
+    """Modules the sandbox servers import once; default: effiskel.sandbox.server.DEFAULT_PRELOAD."""
+    progress: bool = True
+    """Show a progress bar."""
+    verbose: bool = False
+    """Also show Ray's own logs on the terminal (they always go to OUT/evaluate.log)."""
+
+    def __post_init__(self) -> None:
+        if self.limit is not None and self.tasks:
+            raise ValueError("give limit or tasks, not both")
+        for name in ("limit", "repeat", "timed_tests", "workers"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValueError(f"{name} must be at least 1, not {value}")
+        if self.references is not None and self.references < 0:
+            raise ValueError(f"references must be 0 or more, not {self.references}")
+
+
+@dataclass
+class CompareConfig:
+    """Compare: every method's metrics against a baseline, from evaluate's results tables."""
+
+    runs: list[str] = field(default_factory=list)
+    """Evaluate output directories (or their results/ directories) to read; methods found
+    in several are an error (a method is timed once, beside the others)."""
+    baseline: str = ""
+    """The method ER and AS of every other method are measured against."""
+    out: str = "out/report"
+    """Report directory: metrics.json, report.md, report.html (images embedded), PNGs."""
+    ks: list[int] = field(default_factory=lambda: [1, 2, 5, 10, 20, 50, 100])
+    """k of Pass@k (and Beyond@k, eff@k), shown where every task has at least k samples."""
+    n_boot: int = 2000
+    """Bootstrap resamples of the tasks for every interval."""
+    seed: int = 0
+    """Seed of the bootstrap."""
+    level: float = 0.95
+    """Confidence level of the intervals."""
+    rel_tol: float = 0.0
+    """Relative tolerance within which two times are a tie in ER (0: exactly equal)."""
+
+    def __post_init__(self) -> None:
+        if self.n_boot < 1:
+            raise ValueError(f"n_boot must be at least 1, not {self.n_boot}")
+        if not 0 < self.level < 1:
+            raise ValueError(f"level must be between 0 and 1, not {self.level}")
+
+
+Method = Literal["effiskel", "efficoder", "codedpo", "skeldpo", "instruct", "llm4effi"]
+"""effiskel (per skeleton strategy), efficoder, codedpo, skeldpo: trained runs; instruct and
+llm4effi: the base model prompted."""
+
+
+@dataclass
+class Benchmark:
+    """A task source the methods are evaluated on."""
+
+    source: str = "mini"
+    """Task source: mini, apps, codenet, humaneval, humanevalplus, mbppplus, enamel, effibench, mercury."""
+    data: str | None = None
+    """Path to the source's data; the bundled suite for mini when unset."""
+    name: str | None = None
+    """Names its outputs (OUT/generate/NAME, …); default: the source."""
+    limit: int | None = None
+    """Only the first N tasks of the source."""
+    tasks: list[str] | None = None
+    """Only these task ids (a,b,c)."""
+    source_options: dict = field(default_factory=dict)
+    """Options passed to the source loader."""
+    samples: list[str] = field(default_factory=list)
+    """More sample sets evaluated beside the methods' own, as `effiskel evaluate --samples`
+    takes them (FILE.jsonl:METHOD, FILE.json:METHOD): another model's outputs, say."""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.source
+
+
+@dataclass
+class ExperimentConfig:
+    """Every method side by side: profile → extract → pairs → train every method → generate
+    → evaluate → compare, each step skipped when its output is complete.
+
+    The stage sections are the stages' own configs; the experiment sets the fields that
+    wire them together (every `out`, `input`, `address`, the training runs' names, methods
+    and data paths, the base model, what is generated and evaluated) and keeps the rest."""
+
+    out: str = "out/experiment"
+    """Output directory: one subdirectory per stage (profile/, extract/, pairs/, train/,
+    generate/<benchmark>/, evaluate/<benchmark>/, report/<benchmark>/) and steps/, which
+    records each finished step."""
+    model: str = "tiny"
+    """The one base model every method starts from: a local Hugging Face causal-LM directory,
+    or `tiny` (a 2-layer, width-64 Llama with a BPE tokenizer, built once from the training
+    texts under OUT/train)."""
+    methods: list[Method] = field(default_factory=lambda: [
+        "effiskel", "efficoder", "codedpo", "skeldpo", "instruct", "llm4effi"])
+    """The methods compared."""
+    strategies: list[Literal["sms", "sss", "tas"]] = field(default_factory=lambda: ["tas"])
+    """Skeleton strategies EffiSkel is trained with, one run each: `effiskel` for tas (the
+    paper's main results), `effiskel-sms`, `effiskel-sss` for the others."""
+    baseline: str = "efficoder"
+    """The method ER and AS are measured against (a method name, or a sample set's METHOD)."""
+    benchmarks: list[Benchmark] = field(default_factory=lambda: [Benchmark()])
+    """Where the methods are evaluated."""
+    address: str | None = None
+    """Ray cluster every step runs on; default: one embedded local Ray for all steps."""
+    profile: ProfileConfig = field(default_factory=ProfileConfig)
+    """Stage 1 on the training source (its source and data; out and address are set here)."""
+    extract: ExtractConfig = field(default_factory=ExtractConfig)
+    """Stage 2 (input, out and the strategies to extract are set here)."""
+    pairs: PairsConfig = field(default_factory=PairsConfig)
+    """The preference pairs of CodeDPO* and SkelDPO (input, skeletons, out set here)."""
+    train: TrainConfig = field(default_factory=TrainConfig)
+    """Training shared by every trained method (method, run_name, output_dir, model.path,
+    data.path and data.pairs_path are set here)."""
+    train_overrides: dict[str, dict] = field(default_factory=dict)
+    """Per method, settings of `train` that differ, as nested mappings: e.g.
+    {codedpo: {optim: {lr: 5e-6}}, skeldpo: {dpo: {lambda_skel: 0.5}}}."""
+    generate: GenerateConfig = field(default_factory=GenerateConfig)
+    """Sampling (methods, model, source, data and out are set here per benchmark)."""
+    evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)
+    """Evaluation (samples, source, data and out are set here per benchmark)."""
+    compare: CompareConfig = field(default_factory=CompareConfig)
+    """The report (runs, baseline and out are set here per benchmark)."""
+    progress: bool = True
+    """Show the stages' progress bars."""
+    verbose: bool = False
+    """Also show Ray's and the libraries' own logs on the terminal (each stage's log file
+    holds them anyway)."""
+
+    def __post_init__(self) -> None:
+        if not self.methods:
+            raise ValueError("methods: name at least one method")
+        if len(set(self.methods)) != len(self.methods):
+            raise ValueError(f"methods: {self.methods} names a method twice")
+        if not self.strategies and "effiskel" in self.methods:
+            raise ValueError("strategies: effiskel needs at least one skeleton strategy")
+        if not self.benchmarks:
+            raise ValueError("benchmarks: name at least one task source to evaluate on")
+        labels = [b.label for b in self.benchmarks]
+        if len(set(labels)) != len(labels):
+            raise ValueError(f"benchmarks: {labels} name one benchmark twice; give each a name")
+        unknown = set(self.train_overrides) - set(typing.get_args(Method))
+        if unknown:
+            raise ValueError(f"train_overrides: unknown method(s) {sorted(unknown)}; methods: "
+                             f"{', '.join(typing.get_args(Method))}")
