@@ -43,7 +43,8 @@ from effiskel.config import EvaluateConfig, to_dict
 from effiskel.tasks.reasons import reason_kind
 
 SETTINGS = ("source", "data", "source_options", "repeat", "timed_tests", "references",
-            "repeat_mode", "limits", "isolation", "preload")
+            "repeat_mode", "time_limit_factor", "min_time_limit_s", "limits", "isolation",
+            "preload")
 """The config keys every result depends on (with the samples: a task's shard name)."""
 SUMMARY_COLUMNS = ["task_id", "method", "verdict", "status", "reason", "time_ns",
                    "ref_time_ns", "eff_score"]
@@ -384,7 +385,9 @@ def evaluate_unit(cfg: EvaluateConfig, lookup: TaskLookup, sample_box, ref_box, 
     task, solutions = found
     return evaluate_task(task, solutions, samples, sample_box=sample_box, ref_box=ref_box,
                          repeat=cfg.repeat, timed_tests=cfg.timed_tests,
-                         references=references(cfg), repeat_mode=cfg.repeat_mode)
+                         references=references(cfg), repeat_mode=cfg.repeat_mode,
+                         time_limit_factor=cfg.time_limit_factor,
+                         min_time_limit_s=cfg.min_time_limit_s)
 
 
 # ----------------------------------------------------------------------------- the stage

@@ -460,6 +460,13 @@ class EvaluateConfig:
     repeat_mode: RepeatMode = "fork"
     """How the sandbox runs repeats: "fork" (one fork per repeat: samples may be written
     to game a timer) or "child" (one fork per input, warm repeats; see README)."""
+    time_limit_factor: float | None = None
+    """A sample's per-test CPU limit on a task: this many times the task's reference on its
+    slowest timed test (one run), at least min_time_limit_s, at most limits.cpu_time_s, as
+    EvalPlus (4, at least 1 s) and ENAMEL (2) judge; null: limits.cpu_time_s everywhere. A
+    sample over it is TLE, a failed sample."""
+    min_time_limit_s: float = 1.0
+    """The floor of a relative limit (time_limit_factor), in CPU seconds."""
     source_options: dict | None = None
     """Options passed to the source loader; default {} except ENAMEL: {levels: all}
     (ENAMEL's own evaluation times every level; eff@k needs them)."""
@@ -490,6 +497,11 @@ class EvaluateConfig:
                 raise ValueError(f"{name} must be at least 1, not {value}")
         if self.references is not None and self.references < 0:
             raise ValueError(f"references must be 0 or more, not {self.references}")
+        if self.time_limit_factor is not None and self.time_limit_factor <= 1:
+            raise ValueError(f"time_limit_factor must exceed 1 (the reference's own time), "
+                             f"not {self.time_limit_factor}")
+        if self.min_time_limit_s <= 0:
+            raise ValueError(f"min_time_limit_s must be positive, not {self.min_time_limit_s}")
 
 
 @dataclass

@@ -28,7 +28,7 @@ import math
 
 from effiskel import metrics
 from effiskel.profile import candidate, fill_expected_outputs
-from effiskel.sandbox import Sandbox, TestCase, Verdict
+from effiskel.sandbox import Limits, Sandbox, TestCase, Verdict
 from effiskel.schema import RESULTS, empty_row
 from effiskel.timing import Candidate, schedule, timings
 
@@ -114,11 +114,15 @@ def skipped_rows(samples: list[dict], source: str | None, reason: str) -> list[d
 def evaluate_task(task: dict, solutions: list[dict], samples: list[dict], *,
                   sample_box: Sandbox, ref_box: Sandbox, repeat: int = 6,
                   timed_tests: int | None = 20, references: int = 1,
-                  repeat_mode: str = "fork") -> list[dict]:
+                  repeat_mode: str = "fork", time_limit_factor: float | None = None,
+                  min_time_limit_s: float = 1.0) -> list[dict]:
     """One `results` row per sample of `samples` (in their order); see the module docstring.
 
     `samples`: rows of the SAMPLES schema (task_id, method, sample_id, code, status, reason,
-    and `input`, where it came from) of this task, every method's."""
+    and `input`, where it came from) of this task, every method's. `time_limit_factor`:
+    each sample's per-test CPU limit is this many times the reference's slowest timed test
+    (one run), at least `min_time_limit_s`, at most the sandbox's own limit (EvalPlus: 4x,
+    at least 1 s; ENAMEL: 2x); None keeps the sandbox's limit for every task."""
     source = task.get("source")
     if task.get("status") != "ok":
         return skipped_rows(samples, source, f"task unusable: {task.get('reason')}")
@@ -130,6 +134,9 @@ def evaluate_task(task: dict, solutions: list[dict], samples: list[dict], *,
         return skipped_rows(samples, source, "task has no tests")
 
     refs, ref_note = _references(task, solutions, tests, ref_box, references)
+    idx = timed_indices(task, timed_tests)
+    limits = _sample_limits(refs, tests, idx, ref_box, sample_box.limits, time_limit_factor,
+                            min_time_limit_s)
     rows: list[dict] = []
     timed: dict[str, tuple[Candidate, dict]] = {}  # key -> (candidate, its row)
     for i, s in enumerate(samples):
@@ -139,8 +146,9 @@ def evaluate_task(task: dict, solutions: list[dict], samples: list[dict], *,
             row = result_row(s, source, "")
             cand = candidate(task, f"s{i}", program, tests)
             row["code"] = cand.program
-            res = cand.check(sample_box)
+            res = cand.check(sample_box, limits=limits)
             row.update(verdict=str(res.verdict), tests_passed=res.tests_passed,
+                       time_limit_s=limits.cpu_time_s,
                        tests_total=len(tests),
                        max_rss_kb=max((t.max_rss_kb for t in res.tests), default=0))
             if res.verdict == Verdict.SE:
@@ -151,8 +159,7 @@ def evaluate_task(task: dict, solutions: list[dict], samples: list[dict], *,
                 timed[cand.key] = (cand, row)
         rows.append(row)
 
-    idx = timed_indices(task, timed_tests)
-    ref_timing = _time(task, idx, timed, refs, sample_box, ref_box, repeat, repeat_mode)
+    ref_timing = _time(idx, timed, refs, sample_box, ref_box, repeat, repeat_mode, limits)
     ref = ref_timing[0] if ref_timing else None
     eff = _enamel_levels(task, idx, ref)
     for row in rows:
@@ -195,22 +202,35 @@ def _references(task: dict, solutions: list[dict], tests: list[TestCase], box: S
     return [], f"no reference: no solution of the task passes its tests ({failed[0]})"
 
 
-def _time(task, idx, timed, refs, sample_box, ref_box, repeat, repeat_mode) -> list[dict]:
+def _sample_limits(refs, tests, idx, ref_box: Sandbox, limits: Limits,
+                   factor: float | None, floor_s: float) -> Limits:
+    """The limits a task's samples run under: the sandbox's, or relative to the reference."""
+    if factor is None or not refs or not idx:
+        return limits
+    res = refs[0][0].run(ref_box, 1, tests=[tests[i] for i in idx])
+    if res.verdict != Verdict.AC:
+        return limits
+    slowest_s = max(t.time_ns for t in res.tests) / 1e9
+    cpu = min(limits.cpu_time_s, max(floor_s, factor * slowest_s))
+    return limits.replace(cpu_time_s=cpu, wall_time_s=None)
+
+
+def _time(idx, timed, refs, sample_box, ref_box, repeat, repeat_mode, limits) -> list[dict]:
     """Time the correct samples and the references interleaved on the tests `idx`; fill the
     samples' rows; return each reference's timing (in `refs` order, the timed ones)."""
-    cands: dict[str, tuple[Candidate, Sandbox]] = {}
+    cands: dict[str, tuple[Candidate, Sandbox, Limits | None]] = {}
     for j, (ref, _) in enumerate(refs):
-        cands[f"r{j}"] = (ref, ref_box)
+        cands[f"r{j}"] = (ref, ref_box, None)
     for key, (cand, _) in timed.items():
-        cands[key] = (cand, sample_box)
+        cands[key] = (cand, sample_box, limits)
     if not cands or not idx:
         return []
     failed: dict[str, str] = {}
     rss: dict[str, int] = {}
 
     def measure(key: str, j: int, k: int) -> list[int] | None:
-        cand, box = cands[key]
-        res = cand.run(box, k, tests=[cand.tests[idx[j]]], repeat_mode=repeat_mode)
+        cand, box, lim = cands[key]
+        res = cand.run(box, k, tests=[cand.tests[idx[j]]], repeat_mode=repeat_mode, limits=lim)
         t = res.tests[0]
         if res.verdict != Verdict.AC:
             failed[key] = f"test {idx[j]}: {t.verdict}: {t.detail}"
@@ -262,12 +282,16 @@ class _EnamelLevels:
             return 0.0
         level_times: list[list[float]] = [[] for _ in range(self.n_levels)]
         for j, reps in zip(self.levels, times):
-            if max(reps) > self.limit + ENAMEL_TOLERANCE_NS:  # ENAMEL stops here: time-out
-                done = level_times[:j]
+            t = metrics.hodges_lehmann(reps)
+            # A time-out ends the sample's run at this level. ENAMEL kills a case on its
+            # first repeat over the limit; here a case times out when its robust time does,
+            # so one repeat the host preempted (tens of ms on a shared machine, more than
+            # ENAMEL's limit of a fast task) does not zero the levels after it.
+            if t > self.limit + ENAMEL_TOLERANCE_NS:
                 if j == 0:
                     return 0.0
-                return metrics.enamel_sample_score(done, self.ref, outcome="timeout")
-            level_times[j].append(metrics.hodges_lehmann(reps))
+                return metrics.enamel_sample_score(level_times[:j], self.ref, outcome="timeout")
+            level_times[j].append(t)
         return metrics.enamel_sample_score(level_times, self.ref, outcome="passed")
 
 

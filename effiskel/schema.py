@@ -186,6 +186,7 @@ RESULTS = pa.schema(
         ("reason", pa.string()),  # why, for every row but a clean AC or a plain failure
         ("tests_passed", pa.int32()),  # before the first failing test (correctness stops there)
         ("tests_total", pa.int32()),
+        ("time_limit_s", pa.float64()),  # the per-test CPU limit the sample ran under
         # The paper's T over the timed tests: mean over inputs of the mean over repeats (ns).
         # Null unless AC.
         ("time_ns", pa.float64()),
