@@ -265,15 +265,16 @@ def test_pass_fail_agrees_with_evalplus_on_humanevalplus(ray_session, work_dir, 
 # canonical solutions at ENAMEL's largest level, with canonicals fast enough to time six
 # times on every level (a full run here, both sets on all 142 problems: the references
 # faster on 84 of the 115 both solve, ER 73 %; 20 canonicals over the time limit).
-ENAMEL_TASKS = ["enamel/11", "enamel/25", "enamel/48", "enamel/50", "enamel/64", "enamel/93",
-                "enamel/118", "enamel/125"]
+# (enamel/64 would qualify, but its canonical fails a level-0 edge case of ENAMEL's.)
+ENAMEL_TASKS = ["enamel/11", "enamel/25", "enamel/48", "enamel/50", "enamel/93", "enamel/118",
+                "enamel/125"]
 
 
 def test_enamel_references_beat_humaneval_canonical(ray_session, work_dir):
     """A known answer on real data, with evaluate's defaults (every ENAMEL level, 20 tests,
     6 repeats): ENAMEL's references against HumanEval's canonical solutions as two
     methods. The references win: ER's 95 % interval lies above 50 %, AS > 1, and ENAMEL's
-    eff@1 ranks them first (the reference scores about 1 against itself). Eight tasks,
+    eff@1 ranks them first (the reference scores about 1 against itself). Seven tasks,
     about two minutes."""
     data = shared_data("enamel")
     samples = data / "samples"
