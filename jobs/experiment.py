@@ -59,8 +59,10 @@ def needs_pairs(cfg: ExperimentConfig) -> bool:
 
 
 def extracted_strategies(cfg: ExperimentConfig) -> list[str]:
-    """EffiSkel's strategies, and TAS whenever pairs are made (their chosen skeletons)."""
-    wanted = set(cfg.strategies if "effiskel" in cfg.methods else []) | (
+    """What Stage 2 extracts: `extract.skeleton.strategies` (all three by default), and
+    whatever the methods need: EffiSkel's strategies, the pairs' chosen skeletons'."""
+    wanted = set(cfg.extract.skeleton.strategies) | set(
+        cfg.strategies if "effiskel" in cfg.methods else []) | (
         {cfg.pairs.pairs.strategy} if needs_pairs(cfg) else set())
     return sorted(wanted or {"tas"})
 
