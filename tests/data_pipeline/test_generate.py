@@ -117,25 +117,30 @@ def test_a_retrained_adapter_is_not_mixed_with_the_old_samples(ray_session, tiny
         run(cfg_for(tiny, out, methods=[str(run_dir)], limit=2))
 
 
-def test_resume_after_killing_the_driver(build_dir, tiny, work_dir):
-    """Kill the whole run (driver, Ray, workers) once some shards exist: the rerun keeps
-    every finished shard (at most the units in flight are lost) and writes each row once."""
+def test_resume_after_killing_the_driver(ray_session, tiny, work_dir):
+    """Kill the driver (a command joined to this session's Ray, so no second Ray has to
+    start on a loaded machine) once some shards exist: the rerun keeps every finished shard
+    (at most the unit in flight is lost) and writes each row once."""
     out = work_dir / "out"
+    address = ray_session.get_runtime_context().gcs_address
     cmd = [str(Path(sys.executable).parent / "effiskel"), "generate", "--methods",
            "instruct", "--model", tiny["base"], "--source", "mini", "--limit", "8",
            "--out", str(out), "--n", "2", "--max-new-tokens", "24", "tasks_per_unit=1",
-           "--workers", "1", "--device", "cpu", "progress=false"]
-    env = dict(os.environ, RAY_TMPDIR=str(build_dir / "ray-cli"))
-    (build_dir / "ray-cli").mkdir(exist_ok=True)
-    proc = subprocess.Popen(cmd, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+           "--workers", "1", "--device", "cpu", "progress=false", "--address", address]
+    env = dict(os.environ, RAY_AUTH_MODE="token")  # the session's Ray made its token in HOME
+    log = work_dir / "first.log"
+    with open(log, "w") as f:
+        proc = subprocess.Popen(cmd, env=env, start_new_session=True, stdout=f, stderr=f)
     deadline = time.time() + 300
-    while time.time() < deadline and len(list((out / "samples").glob("*.parquet"))) < 2:
+    while (time.time() < deadline and proc.poll() is None
+           and len(list((out / "samples").glob("*.parquet"))) < 2):
         time.sleep(0.2)
+    ended = proc.poll()
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     kept = len(list((out / "samples").glob("*.parquet")))
-    assert 2 <= kept < 8, "the run finished before it could be killed"
+    assert ended is None, f"the first run ended by itself ({ended}): {log.read_text()[-2000:]}"
+    assert 2 <= kept < 8, f"{kept} of 8 shards when killed: {log.read_text()[-2000:]}"
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     summary = json.loads((out / "summary.json").read_text())
