@@ -40,7 +40,7 @@ from pathlib import Path
 from data_pipeline.shards import Shards, shard_name
 from data_pipeline.stage import Stage, Summary, Worker, breakdown, run_stage, setting
 from effiskel.config import EvaluateConfig, to_dict
-from effiskel.tasks.reasons import reason_kind
+from effiskel.evaluate import reason_head
 
 SETTINGS = ("source", "data", "source_options", "repeat", "timed_tests", "references",
             "repeat_mode", "time_limit_factor", "min_time_limit_s", "limits", "isolation",
@@ -97,7 +97,7 @@ class EvaluateSummary(Summary):
             self.status[r["status"]] += 1
             if r["status"] != "ok" or (r["reason"] and r["verdict"] not in ("AC",)):
                 self.reasons[f"{r['status']:8s} {r['verdict']:10s} "
-                             f"{_reason_head(r['reason'])}"] += 1
+                             f"{reason_head(r['reason'])}"] += 1
             if r["time_ns"] is not None:
                 self.timed += 1
                 self.with_reference += r["ref_time_ns"] is not None
@@ -130,13 +130,6 @@ class EvaluateSummary(Summary):
         lines.append(f"workers: {len(cpus)}, {len(pinned)} pinned to a CPU each"
                      if pinned else f"workers: {len(cpus)}, none pinned")
         return lines + breakdown("", Counter(c for c in cpus.values() if c not in pinned))
-
-
-def _reason_head(reason: str | None) -> str:
-    """A reason's kind for counting: its first clause, ids, quotes and numbers blurred."""
-    head = reason_kind(reason) or ""
-    head = re.sub(r"'[^']*'", "'…'", head.split(":")[0])
-    return re.sub(r"\d+", "N", head)[:60].strip()
 
 
 # ----------------------------------------------------------------------------- inputs, units

@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 from effiskel import metrics
 from effiskel.profile import candidate, fill_expected_outputs
 from effiskel.sandbox import Limits, Sandbox, TestCase, Verdict
 from effiskel.schema import RESULTS, empty_row
+from effiskel.tasks.reasons import reason_kind
 from effiskel.timing import Candidate, schedule, timings
 
 # Verdicts of samples that never reached the sandbox (the sandbox's own are Verdict's).
@@ -108,6 +110,13 @@ def skipped_rows(samples: list[dict], source: str | None, reason: str) -> list[d
             row = result_row(s, source, SKIP, "skipped", reason)
         rows.append(row)
     return rows
+
+
+def reason_head(reason: str | None) -> str:
+    """A reason's kind, for counting rows: its first clause, with quoted names and numbers
+    blurred ("test N", "task unusable", "a.jsonl line N")."""
+    head = re.sub(r"'[^']*'", "'…'", reason_kind(reason))
+    return re.sub(r"\d+", "N", head)[:60].strip()
 
 
 # ----------------------------------------------------------------------------- one task
@@ -225,7 +234,7 @@ def _time(idx, timed, refs, sample_box, ref_box, repeat, repeat_mode, limits) ->
         cands[key] = (cand, sample_box, limits)
     if not cands or not idx:
         return []
-    failed: dict[str, str] = {}
+    failed: dict[str, tuple[str, str]] = {}  # key -> (verdict, what failed)
     rss: dict[str, int] = {}
 
     def measure(key: str, j: int, k: int) -> list[int] | None:
@@ -233,7 +242,7 @@ def _time(idx, timed, refs, sample_box, ref_box, repeat, repeat_mode, limits) ->
         res = cand.run(box, k, tests=[cand.tests[idx[j]]], repeat_mode=repeat_mode, limits=lim)
         t = res.tests[0]
         if res.verdict != Verdict.AC:
-            failed[key] = f"test {idx[j]}: {t.verdict}: {t.detail}"
+            failed[key] = (str(t.verdict), f"test {idx[j]}: {t.verdict}: {t.detail}")
             return None
         rss[key] = max(rss.get(key, 0), t.max_rss_kb)
         return list(t.times_ns)
@@ -242,8 +251,8 @@ def _time(idx, timed, refs, sample_box, ref_box, repeat, repeat_mode, limits) ->
     stats = timings(got, rss) if got else {}
     for key, (_, row) in timed.items():
         if key in failed:  # correct once, then failed while timed (flaky, or a time bomb)
-            verdict = failed[key].split(": ")[1]
-            row.update(verdict=verdict, reason=f"failed while timed: {failed[key]}",
+            verdict, what = failed[key]
+            row.update(verdict=verdict, reason=f"failed while timed: {what}",
                        status="error" if verdict == "SE" else "ok")
             continue
         t = stats[key]

@@ -104,9 +104,9 @@ def compare(cfg: CompareConfig):
 
 
 def _kind(reason: str | None) -> str:
-    from data_pipeline.evaluate import _reason_head
+    from effiskel.evaluate import reason_head
 
-    return _reason_head(reason) or "no reason given"
+    return reason_head(reason) or "no reason given"
 
 
 def _set_aside_notes(aside: list[dict]) -> list[str]:
