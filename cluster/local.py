@@ -161,7 +161,31 @@ def client_env(state: dict) -> dict[str, str]:
 
 
 # ----------------------------------------------------------------------------- nodes
-def _start_node(state: dict, name: str, cpus: int, timeout_s: float) -> None:
+def _start_node(state: dict, name: str, cpus: int, timeout_s: float, attempts: int = 2) -> None:
+    """Start node `name` and wait until it runs. Ray gives a node 30 s to register with the
+    GCS, which a machine under heavy load can miss: such a node is cleared away (its
+    processes killed) and started once more, saying so."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return _launch(state, name, cpus, timeout_s)
+        except LocalClusterError as e:
+            node = state["nodes"][name]
+            leftovers = _tree(node) + _sweep({"nodes": {name: node}})
+            for p in leftovers:
+                try:
+                    p.kill()
+                except psutil.Error:
+                    pass
+            psutil.wait_procs(leftovers, timeout=10)
+            if attempt == attempts:
+                node["state"] = "failed"
+                _save(state)
+                raise
+            print(f"cluster/local.py: {str(e).splitlines()[0]}; starting it again",
+                  file=sys.stderr)
+
+
+def _launch(state: dict, name: str, cpus: int, timeout_s: float) -> None:
     root = Path(state["root"])
     ray = Path(sys.executable).parent / "ray"
     if not ray.exists():
@@ -202,6 +226,26 @@ def _start_node(state: dict, name: str, cpus: int, timeout_s: float) -> None:
             raise LocalClusterError(f"node {name} ({shlex.join(cmd)}) {why}; its log "
                                     f"{log} ends:\n{tail}")
         time.sleep(0.3)
+    if name == "head" and state["dashboard"]:
+        _wait_for_dashboard(state["dashboard"], deadline)
+
+
+def _wait_for_dashboard(url: str, deadline: float) -> None:
+    """The job server answers some seconds after `ray start` reports the node started;
+    a job submitted before then would be refused. Any HTTP answer (even 401) is up."""
+    import urllib.error
+    import urllib.request
+
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/version", timeout=5).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError as e:
+            if time.monotonic() > deadline:
+                raise LocalClusterError(f"the dashboard at {url} did not answer in time: {e}")
+            time.sleep(0.5)
 
 
 def _node_env(state: dict) -> dict[str, str]:

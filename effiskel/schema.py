@@ -58,7 +58,7 @@ RUNS = pa.schema(
         ("tests_total", pa.int32()),
         # The paper's T: mean over inputs of the mean over repeats (ns). Null unless AC.
         ("time_ns", pa.float64()),
-        # The level the task's solutions are ranked by (effiskel/profiling.py): the median over
+        # The level the task's solutions are ranked by (effiskel/timing.py): the median over
         # interleaved rounds of the round's T, with the shared slowdown of each round taken out
         # (median polish of log times over the solutions timed together).
         ("median_ns", pa.float64()),

@@ -84,7 +84,7 @@ def test_the_contract_spellings_are_the_same_flags():
     (ProfileConfig, ["--isolation", "none"], "isolation: expected one of auto, process, got 'none'"),
     (ProfileConfig, ["--repeat-mode", "thread"], "repeat_mode: expected one of child, fork"),
     (ProfileConfig, ["--repeat", "x"], "repeat: expected int, got 'x'"),
-    (TrainConfig, ["--method", "dpo"], "method: expected one of effiskel, efficoder, got 'dpo'"),
+    (TrainConfig, ["--method", "dpo"], "method: expected one of effiskel, efficoder, codedpo, skeldpo, got 'dpo'"),
     (TrainConfig, ["--data.strategy", "lcs"], "data.strategy: expected one of sms, sss, tas"),
     (TrainConfig, ["--deepspeed.zero_stage", "1"], "deepspeed.zero_stage: expected one of 2, 3"),
     (TrainConfig, ["--gamma", "-1"], "gamma = -1.0 is negative"),  # TrainConfig's own check
