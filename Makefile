@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check effiskel data_pipeline jobs tests benchmarks tools
+	$(VENV)/bin/ruff check effiskel data_pipeline jobs tests benchmarks tools cluster
 
 clean:
 	rm -rf build $(VENV)

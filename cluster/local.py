@@ -244,7 +244,7 @@ def _wait_for_dashboard(url: str, deadline: float) -> None:
             return
         except OSError as e:
             if time.monotonic() > deadline:
-                raise LocalClusterError(f"the dashboard at {url} did not answer in time: {e}")
+                raise LocalClusterError(f"the dashboard at {url} did not answer in time: {e}") from None
             time.sleep(0.5)
 
 
