@@ -22,8 +22,9 @@ from tests.conftest import ROOT
 
 KUBERAY = ROOT / "cluster" / "kuberay"
 SCHEMAS = {"RayCluster": "ray.io_rayclusters.v1.json", "RayJob": "ray.io_rayjobs.v1.json"}
-# Every RayJob and the stage it runs. jobs.experiment's RayJob joins when that module lands.
-STAGES = ["profile", "extract", "pairs", "train", "generate", "evaluate", "compare"]
+# Every RayJob and the stage it runs: one per stage, and the whole experiment.
+STAGES = ["profile", "extract", "pairs", "train", "generate", "evaluate", "compare",
+          "experiment"]
 ENTRYPOINTS = [(f"rayjob-{stage}.yaml", f"jobs.{stage}") for stage in STAGES]
 MANIFESTS = ["raycluster.yaml", *(name for name, _ in ENTRYPOINTS)]
 DNS1035 = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
@@ -160,3 +161,29 @@ def test_dockerfile_builds_on_the_pinned_ray_and_torch():
     assert f"ARG BASE=rayproject/ray:{want['ray']}-py311-gpu" in text
     assert text.count(f"torch=={want['torch']}") == 2
     assert "pip install --no-cache-dir -e /home/ray/effiskel" in text
+
+
+def test_experiment_rayjob_has_the_workers_its_config_asks_for():
+    """The experiment runs CPU stages and GPU stages in one job: a CPU group, and a GPU
+    group with as many GPUs as training's workers and generation's model copies; every
+    input it reads is on the shared volume."""
+    doc = _load("rayjob-experiment.yaml")
+    entry = shlex.split(doc["spec"]["entrypoint"])
+    settings = yaml.safe_load(subprocess.run(
+        [sys.executable, "-m", "jobs.experiment", *entry[3:], "--print_config"], cwd=ROOT,
+        capture_output=True, text=True, timeout=120, check=True).stdout)
+
+    def gpus(group):
+        return sum(c.get("resources", {}).get("limits", {}).get("nvidia.com/gpu", 0)
+                   for c in group["template"]["spec"]["containers"]) * group["maxReplicas"]
+
+    groups = doc["spec"]["rayClusterSpec"]["workerGroupSpecs"]
+    assert [g for g in groups if gpus(g) == 0], "no CPU group for profile, extract, evaluate"
+    total = sum(gpus(g) for g in groups)
+    train, generate = settings["train"], settings["generate"]
+    assert train["scaling"]["use_gpu"] and total >= train["scaling"]["num_workers"]
+    assert generate["device"] == "cuda" and total >= generate["workers"]
+    assert generate["backend"] == "hf"  # the job's runtime env installs no vLLM
+    inputs = [settings["model"], settings["profile"]["data"],
+              *(b["data"] for b in settings["benchmarks"])]
+    assert all(p.startswith("/mnt/effiskel/") for p in inputs), inputs
