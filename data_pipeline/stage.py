@@ -122,6 +122,7 @@ class Outcome:
     summary: Summary | None
     error: str | None  # a shard that could not be written
     redone: list[str]  # damaged shards removed and redone
+    node: str | None = None  # the Ray node that did the unit
 
 
 class Worker:
@@ -140,13 +141,16 @@ class Worker:
         raise NotImplementedError
 
     def __call__(self, batch: dict) -> dict:
+        import ray
+
+        node = ray.get_runtime_context().get_node_id()
         outcomes = []
         for unit in map(str, batch["unit"]):
             self.shards.redone = []
             try:
-                outcomes.append(Outcome(unit, self.process(unit), None, self.shards.redone))
+                outcomes.append(Outcome(unit, self.process(unit), None, self.shards.redone, node))
             except ShardWriteError as e:  # the driver stops the stage with this line
-                outcomes.append(Outcome(unit, None, str(e), self.shards.redone))
+                outcomes.append(Outcome(unit, None, str(e), self.shards.redone, node))
         return {"outcome": outcomes}
 
 
@@ -198,7 +202,7 @@ def run_stage(stage: Stage, cfg) -> dict:
     remove_partial(out)
     units = stage.units(cfg)
     log = out / f"{stage.name}.log"
-    total, redone = stage.summary.of(cfg), []
+    total, redone, by_node = stage.summary.of(cfg), [], Counter()
     with stage_log(log, cfg.verbose):
         try:
             started = init_ray(cfg.address, cfg.workers, log_to_driver=cfg.verbose)
@@ -209,6 +213,7 @@ def run_stage(stage: Stage, cfg) -> dict:
             with contextlib.closing(mapper(stage, cfg, units, workers, total)) as outcomes:
                 for o in outcomes:
                     redone += o.redone
+                    by_node[o.node or "driver"] += 1
                     if o.error is not None:
                         raise StageError(_write_failed(o.error))
                     total.merge(o.summary)
@@ -220,7 +225,7 @@ def run_stage(stage: Stage, cfg) -> dict:
             raise
     result = {"stage": stage.name, **total.to_dict(), "units": len(units), "workers": workers,
               "seconds": round(time.time() - start, 1), "out": str(out), "log": str(log),
-              "shards_redone": redone}
+              "shards_redone": redone, "units_by_node": dict(by_node.most_common())}
     print(format_report(total, result), flush=True)
     _write_text(out / "summary.json", json.dumps(result, indent=2))
     return result
@@ -238,6 +243,12 @@ def _map_units(stage: Stage, cfg, units: list[str], workers: int, total: Summary
     One unit per call, one call in flight per actor: units are large (a task and
     its solutions), so queueing more would only delay the others. Ray Data
     restarts a dead actor and retries its unit by default; shards make that safe.
+
+    With `workers` left to the cluster (cfg.workers unset), the pool starts with
+    what the cluster holds now and grows, up to one actor per unit left, when
+    nodes join (an autoscaling cluster, a late worker): Ray Data adds an actor
+    while every actor is busy and the cluster has room for one more. A number
+    asked for is kept fixed.
     """
     if not units:
         return
@@ -248,9 +259,14 @@ def _map_units(stage: Stage, cfg, units: list[str], workers: int, total: Summary
     ctx = DataContext.get_current()
     ctx.enable_progress_bars = False  # ours instead of one per operator
     ctx.execution_options.preserve_order = False
+    # One call in flight per actor makes a busy pool's utilisation 1.0; Ray Data's default
+    # threshold (1.75) assumes queued calls and would never grow such a pool.
+    ctx.autoscaling_config.actor_pool_util_upscaling_threshold = 1.0
+    grow_to = workers if cfg.workers else max(workers, len(units))
     ds = ray.data.from_items([{"unit": u} for u in units], override_num_blocks=len(units))
     ds = ds.map_batches(stage.worker, fn_constructor_kwargs={"cfg": cfg}, batch_size=1,
-                        compute=ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),
+                        compute=ActorPoolStrategy(min_size=workers, max_size=grow_to,
+                                                  max_tasks_in_flight_per_actor=1),
                         **stage.resources)
     bar = tqdm(total=len(units), unit="unit", desc=stage.name, disable=not cfg.progress,
                dynamic_ncols=True, mininterval=0.5)
@@ -277,5 +293,8 @@ def format_report(summary: Summary, result: dict) -> str:
         lines += [f"  {r}" for r in redone[:5]]
         if len(redone) > 5:
             lines.append(f"  … and {len(redone) - 5} more (summary.json lists them)")
+    nodes = result.get("units_by_node", {})
+    if len(nodes) > 1:
+        lines.append("units by node: " + ", ".join(f"{n[:8]} {k}" for n, k in nodes.items()))
     lines.append(f"Ray's own logs: {result['log']} (verbose=true shows them here)")
     return "\n".join(lines)

@@ -73,7 +73,7 @@ def plan(cfg: ExperimentConfig, after: dict[str, Callable[[Path], None]] | None 
     name finishes (the demo uses it to build sample sets from Stage 1's measurements)."""
     out = Path(cfg.out)
     steps: list[Step] = []
-    if run_names(cfg):
+    if run_names(cfg) or cfg.model == "tiny":  # the tiny base model learns from Stage 2's texts
         steps += training_steps(cfg, out)
     for bench in cfg.benchmarks:
         steps += benchmark_steps(cfg, out, bench)

@@ -45,6 +45,9 @@ for path in TARGETS:  # where the answers are, exactly
                 read(os.path.join(d, n))
     else:
         read(path)
+if found and STOP_EARLY:  # the control: it finds the answer where it lies
+    print(" ".join(sorted(found)), files)
+    raise SystemExit(0)
 skip = {"/proc", "/sys", "/dev", "/usr", os.path.realpath(sys.prefix),
         os.path.realpath(sys.base_prefix)}
 for d, dirs, names in os.walk("/"):  # and everywhere else it can see
@@ -85,9 +88,9 @@ def _token() -> str:
     return f"ANSWER-{uuid.uuid4().hex}"
 
 
-def _hunter(tests_file) -> str:
+def _hunter(tests_file, stop_early: bool = False) -> str:
     targets = [str(tests_file), str(tests_file.parent), str(SHARED_DATA), str(ROOT / "build")]
-    return f"TARGETS = {targets!r}\n" + HUNT
+    return f"TARGETS = {targets!r}\nSTOP_EARLY = {stop_early}\n" + HUNT
 
 
 def test_the_hunt_finds_the_answer_outside_the_sandbox(work_dir):
@@ -95,7 +98,7 @@ def test_the_hunt_finds_the_answer_outside_the_sandbox(work_dir):
     tests_file = work_dir / "tests.jsonl"
     tests_file.write_text(f'{{"input": "", "output": "{token}"}}\n')
     prog = work_dir / "hunt.py"
-    prog.write_text(_hunter(tests_file))
+    prog.write_text(_hunter(tests_file, stop_early=True))  # not the whole disk: seconds
     out = subprocess.run([sys.executable, str(prog)], capture_output=True, text=True,
                          timeout=300)
     assert token in out.stdout, out.stderr[-2000:]
