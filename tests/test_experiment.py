@@ -140,9 +140,9 @@ def test_steps_are_wired_to_each_others_outputs(work_dir, paper):
 @pytest.fixture
 def ray_starts(monkeypatch):
     """Every start of Ray the runner asks for, instead of starting it."""
-    import data_pipeline.common
-
     import ray
+
+    import data_pipeline.common
 
     starts = []
     monkeypatch.setattr(data_pipeline.common, "init_ray",
