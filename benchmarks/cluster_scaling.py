@@ -34,40 +34,13 @@ sys.path.insert(0, str(ROOT))
 
 from cluster import local  # noqa: E402
 from effiskel.tasks import iter_source  # noqa: E402
-from effiskel.tasks.mini import MINI_DIR  # noqa: E402
+from effiskel.tasks.mini_suite import copy_tasks, write_sample_sets  # noqa: E402
 
 EFFISKEL = str(Path(sys.executable).parent / "effiskel")
-RAY_VARS = ("RAY_ADDRESS", "RAY_API_SERVER_ADDRESS", "RAY_AUTH_MODE", "RAY_AUTH_TOKEN",
-            "RAY_AUTH_TOKEN_PATH")
-
-
-def corpus(root: Path, tasks: list[str]) -> Path:
-    shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True)
-    for t in tasks:
-        shutil.copytree(MINI_DIR / t.split("/")[1], root / t.split("/")[1])
-    return root
-
-
-def sample_sets(root: Path, tasks: list[str]) -> list[str]:
-    mini = {t["task_id"]: (t, sols) for t, sols in iter_source("mini")}
-    specs = []
-    for name, pick in (("fast", -1), ("naive", 0)):
-        lines = []
-        for t in tasks:
-            task, sols = mini[t]
-            labels = json.loads(task["metadata"])["solutions"]
-            correct = [s["code"] for s, lab in zip(sols, labels) if lab["expected"] == "AC"]
-            lines.append(json.dumps({"task_id": t, "solution": correct[pick]}))
-        path = root / f"{name}.jsonl"
-        path.write_text("\n".join(lines) + "\n")
-        specs.append(f"{path}:{name}")
-    return specs
 
 
 def stage(state: dict, args: list[str], out: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in RAY_VARS}
-    env.update(local.client_env(state))
+    env = local.client_environ(state)
     shutil.rmtree(out, ignore_errors=True)
     res = subprocess.run([EFFISKEL, *args, "--out", str(out), "--progress", "false",
                           "--address", state["address"]], env=env, cwd=ROOT,
@@ -88,8 +61,9 @@ def main() -> None:
     args = ap.parse_args()
     work = Path(args.dir).absolute()
     tasks = sorted(t["task_id"] for t, _ in iter_source("mini"))[: args.tasks]
-    data = corpus(work / "corpus", tasks)
-    samples = sample_sets(work, tasks)
+    shutil.rmtree(work / "corpus", ignore_errors=True)
+    data = copy_tasks(work / "corpus", tasks)
+    samples = write_sample_sets(work, tasks)
     counts = [int(n) for n in args.nodes.split(",")]
     print(f"{len(tasks)} mini tasks, R = {args.repeat}, {args.cpus_per_node} CPU per worker "
           f"node; nodes {counts}; machine CPUs {os.cpu_count()}", flush=True)

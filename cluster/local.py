@@ -42,6 +42,7 @@ from data_pipeline.common import ray_temp_dir
 
 STATE = "cluster.json"
 AUTH_VARS = ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")
+CLIENT_VARS = ("RAY_ADDRESS", "RAY_API_SERVER_ADDRESS", *AUTH_VARS)
 
 
 class LocalClusterError(RuntimeError):
@@ -148,6 +149,13 @@ def status(root: str | Path) -> dict:
     return state
 
 
+def client_environ(state: dict, base: dict[str, str] | None = None) -> dict[str, str]:
+    """A whole environment for a client process of the cluster: `base` (default this
+    process's) with any Ray address or auth it held replaced by the cluster's."""
+    base = dict(os.environ if base is None else base)
+    return {**{k: v for k, v in base.items() if k not in CLIENT_VARS}, **client_env(state)}
+
+
 def client_env(state: dict) -> dict[str, str]:
     """What a client (a stage, `effiskel submit`, `ray`) of the cluster needs in its environment."""
     env = {"RAY_ADDRESS": state["address"]}
@@ -169,7 +177,9 @@ def _start_node(state: dict, name: str, cpus: int, timeout_s: float, attempts: i
         try:
             return _launch(state, name, cpus, timeout_s)
         except LocalClusterError as e:
-            node = state["nodes"][name]
+            node = state["nodes"].get(name)
+            if node is None:  # nothing was started (no `ray` here): nothing to retry
+                raise
             leftovers = _tree(node) + _sweep({"nodes": {name: node}})
             for p in leftovers:
                 try:

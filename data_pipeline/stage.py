@@ -136,14 +136,17 @@ class Worker:
     def __init__(self, cfg):
         self.cfg = cfg
         self.shards = Shards(cfg.out)
+        self.node: str | None = None  # the Ray node this actor runs on
 
     def process(self, unit: str) -> Summary:
         raise NotImplementedError
 
     def __call__(self, batch: dict) -> dict:
-        import ray
+        if self.node is None:  # an actor stays on its node: asked once
+            import ray
 
-        node = ray.get_runtime_context().get_node_id()
+            self.node = ray.get_runtime_context().get_node_id()
+        node = self.node
         outcomes = []
         for unit in map(str, batch["unit"]):
             self.shards.redone = []
@@ -213,7 +216,7 @@ def run_stage(stage: Stage, cfg) -> dict:
             with contextlib.closing(mapper(stage, cfg, units, workers, total)) as outcomes:
                 for o in outcomes:
                     redone += o.redone
-                    by_node[o.node or "driver"] += 1
+                    by_node[o.node or "unrecorded"] += 1  # a mapper may not say
                     if o.error is not None:
                         raise StageError(_write_failed(o.error))
                     total.merge(o.summary)

@@ -25,7 +25,7 @@ import pytest
 
 from cluster import local
 from effiskel.tasks import iter_source
-from tests.cluster.test_local import RAY_VARS
+from effiskel.tasks.mini_suite import write_sample_sets
 from tests.conftest import ROOT
 from tests.data_pipeline.conftest import make_corpus
 
@@ -56,8 +56,7 @@ def cluster(build_dir):
 
 
 def client_env(root: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in RAY_VARS}
-    return {**env, **local.client_env(local.status(root))}
+    return local.client_environ(local.status(root))
 
 
 def node_names(root: Path) -> dict[str, str]:
@@ -65,14 +64,6 @@ def node_names(root: Path) -> dict[str, str]:
                          capture_output=True, timeout=300)
     assert res.returncode == 0, res.stderr[-3000:]
     return json.loads(res.stdout.strip().splitlines()[-1])
-
-
-def add_worker(root: Path) -> str:
-    """Start one more worker node; returns its name."""
-    before = set(local.status(root)["nodes"])
-    local.add_worker(root)
-    (name,) = set(local.status(root)["nodes"]) - before
-    return name
 
 
 def start_stage(root: Path, args: list[str], log: Path) -> subprocess.Popen:
@@ -129,7 +120,7 @@ def test_profile_loses_a_worker_node_and_gains_one_and_every_row_is_written_once
     done = wait_for_shards(proc, out / "efficient", 2, log)
     assert done < len(tasks), "profile finished before the fault: give it more tasks"
     local.kill_worker(cluster, "w1")  # SIGKILL of the node: its raylet, actor and sandboxes
-    grown = add_worker(cluster)  # while the stage still has tasks to do
+    grown = local.add_worker(cluster)["name"]  # while the stage still has tasks to do
     names.update(node_names(cluster))
     text = finish(proc, log)
 
@@ -149,23 +140,6 @@ def test_profile_loses_a_worker_node_and_gains_one_and_every_row_is_written_once
     assert {r["task_id"] for r in efficient} == set(tasks)
 
 
-def _samples(work_dir: Path, tasks: list[str]) -> list[str]:
-    """Two sample sets of mini solutions: each task's last (most efficient) correct one and its
-    first correct one, as EvalPlus lines."""
-    specs = []
-    for name, pick in (("fast", -1), ("naive", 0)):
-        lines = []
-        for t in tasks:
-            task, sols = MINI[t]
-            labels = json.loads(task["metadata"])["solutions"]
-            correct = [s["code"] for s, lab in zip(sols, labels) if lab["expected"] == "AC"]
-            lines.append(json.dumps({"task_id": t, "solution": correct[pick]}))
-        path = work_dir / f"{name}.jsonl"
-        path.write_text("\n".join(lines) + "\n")
-        specs.append(f"{path}:{name}")
-    return specs
-
-
 def test_evaluate_gains_a_worker_node_and_loses_one_and_every_row_is_written_once(
         cluster, work_dir):
     tasks = sorted(MINI)[:20]
@@ -173,10 +147,10 @@ def test_evaluate_gains_a_worker_node_and_loses_one_and_every_row_is_written_onc
     names = node_names(cluster)
     alive = sorted(n for n in names.values() if n != "head")
     proc = start_stage(cluster, ["evaluate", "--source", "mini", "--samples",
-                                 *_samples(work_dir, tasks), "--repeat", "6",
+                                 *write_sample_sets(work_dir, tasks), "--repeat", "6",
                                  "--timed_tests", "4", "--out", str(out)], log)
     wait_for_shards(proc, out / "results", 1, log)
-    grown = add_worker(cluster)
+    grown = local.add_worker(cluster)["name"]
     names.update(node_names(cluster))
     done = wait_for_shards(proc, out / "results", 4, log)
     assert done < len(tasks), "evaluate finished before the fault: give it more tasks"
@@ -196,7 +170,7 @@ def test_evaluate_gains_a_worker_node_and_loses_one_and_every_row_is_written_onc
 
 
 def _experiment_config(work_dir: Path, tasks: int) -> Path:
-    samples = _samples(work_dir, sorted(MINI)[:tasks])
+    samples = write_sample_sets(work_dir, sorted(MINI)[:tasks])
     corpus = make_corpus(work_dir / "corpus", ["0000", "0001", "0002", "0003"], broken=False)
     cfg = {
         "out": str(work_dir / "exp"), "model": "tiny", "methods": ["instruct"],

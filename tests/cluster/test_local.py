@@ -14,15 +14,14 @@ import textwrap
 import psutil
 import pytest
 
-from cluster.local import client_env
+from cluster.local import CLIENT_VARS, client_env
 from tests.conftest import ROOT
 from tests.data_pipeline.conftest import still_running
 
 pytestmark = pytest.mark.timeout(900)
 
 LOCAL = ROOT / "cluster" / "local.py"
-RAY_VARS = ("RAY_ADDRESS", "RAY_API_SERVER_ADDRESS", "RAY_AUTH_MODE", "RAY_AUTH_TOKEN",
-            "RAY_AUTH_TOKEN_PATH")
+RAY_VARS = CLIENT_VARS  # what a client's own environment must not bring
 
 # One client run: the nodes Ray sees, and (given resources) where a task on each ran.
 CLIENT = textwrap.dedent("""

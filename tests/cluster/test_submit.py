@@ -17,7 +17,7 @@ import pyarrow.dataset as pads
 import pytest
 import yaml
 
-from cluster.local import client_env
+from cluster.local import CLIENT_VARS, client_env
 from effiskel.tasks.mini import MINI_DIR
 from tests.conftest import ROOT
 
@@ -25,8 +25,7 @@ pytestmark = pytest.mark.timeout(900)
 
 BIN = Path(sys.executable).parent
 LOCAL = ROOT / "cluster" / "local.py"
-RAY_VARS = ("RAY_ADDRESS", "RAY_API_SERVER_ADDRESS", "RAY_AUTH_MODE", "RAY_AUTH_TOKEN",
-            "RAY_AUTH_TOKEN_PATH")
+RAY_VARS = CLIENT_VARS  # what a client's own environment must not bring
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,13 @@ import psutil
 import pytest
 
 from effiskel.tasks.mini import MINI_DIR
+from effiskel.tasks.mini_suite import copy_tasks
 
 
 def make_corpus(root: Path, good: list[str], broken: bool = True) -> Path:
     """Copy mini tasks `good`; add tasks that are malformed, testless, unsolvable,
     without solutions, or an empty folder."""
-    root.mkdir(parents=True, exist_ok=True)
-    for name in good:
-        shutil.copytree(MINI_DIR / name, root / name)
+    copy_tasks(root, good)
     if broken:
         bad_json = root / "9001"
         shutil.copytree(MINI_DIR / good[0], bad_json)
